@@ -1,0 +1,112 @@
+/**
+ * The service API: the only door from any UI (Electron IPC, the web-mode WebSocket, tests) into the core.
+ * Every call and every event is declared here once; main, preload, server and renderer all derive their
+ * bindings from these tables, so a call that is not declared here cannot be made.
+ *
+ * Call parameters are validated with these schemas on the core's side of every transport: the far side is
+ * untrusted (a browser tab, a renderer process).
+ */
+import { z } from 'zod';
+import type { ErrorInfo } from '../errors';
+
+export type { ErrorInfo } from '../errors';
+
+export const ActivityLevel = z.enum(['info', 'warn', 'error']);
+export type ActivityLevel = z.infer<typeof ActivityLevel>;
+
+export interface ActivityEntry {
+  readonly seq: number;
+  /** ISO 8601 time the core recorded it. */
+  readonly time: string;
+  readonly level: ActivityLevel;
+  /** Who said it: `ui`, `core`, a host name, … */
+  readonly source: string;
+  readonly message: string;
+}
+
+export interface AppInfo {
+  readonly name: 'DCoD';
+  readonly version: string;
+  /** How the UI reached the core. */
+  readonly transport: 'ipc' | 'websocket';
+  readonly platform: NodeJS.Platform;
+}
+
+const NoParams = z.object({}).strict().optional();
+
+export const callParams = {
+  'app.info': NoParams,
+  'activity.list': z.object({ since: z.number().int().nonnegative().optional() }).strict().optional(),
+  'activity.add': z
+    .object({ level: ActivityLevel, message: z.string().min(1).max(2000) })
+    .strict(),
+} as const satisfies Record<string, z.ZodType>;
+
+export interface CallResults {
+  'app.info': AppInfo;
+  'activity.list': readonly ActivityEntry[];
+  'activity.add': ActivityEntry;
+}
+
+export interface Events {
+  /** A new entry in the activity log. */
+  activity: ActivityEntry;
+}
+
+export type CallName = keyof typeof callParams & keyof CallResults;
+export type CallParams<N extends CallName> = z.input<(typeof callParams)[N]>;
+export type CallResult<N extends CallName> = CallResults[N];
+export type EventName = keyof Events;
+
+export const CALL_NAMES = Object.keys(callParams) as CallName[];
+export const EVENT_NAMES = ['activity'] as const satisfies readonly EventName[];
+
+/** What a transport needs from the core: one entry point for calls, one for events. */
+export interface ServiceHandle {
+  call<N extends CallName>(name: N, params: CallParams<N>, origin: CallOrigin): Promise<CallResult<N>>;
+  on<E extends EventName>(event: E, listener: (data: Events[E]) => void): () => void;
+}
+
+/** Which transport a call came through; the core uses it only to describe itself (`app.info`). */
+export interface CallOrigin {
+  readonly transport: AppInfo['transport'];
+}
+
+/** What a UI holds: typed calls and event subscriptions, whatever carries them. */
+export interface ApiClient {
+  call<N extends CallName>(name: N, ...params: undefined extends CallParams<N> ? [CallParams<N>?] : [CallParams<N>]): Promise<CallResult<N>>;
+  on<E extends EventName>(event: E, listener: (data: Events[E]) => void): () => void;
+}
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(callParams, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
+}
+
+/** How a call's outcome travels over IPC: errors keep their code and context instead of becoming text. */
+export type Envelope<T = unknown> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: ErrorInfo };
+
+/**
+ * What the Electron preload exposes as `window.dcod`: one function per declared call and a subscription
+ * per declared event — never a generic `invoke(channel)`.
+ */
+export interface DcodBridge {
+  readonly calls: { readonly [N in CallName]: (params: unknown) => Promise<Envelope<CallResult<N>>> };
+  on(event: EventName, listener: (data: unknown) => void): () => void;
+}
+
+/** The web-mode wire protocol: JSON text frames. */
+export const ClientMessage = z.object({
+  t: z.literal('call'),
+  id: z.number().int().nonnegative(),
+  method: z.string().max(100),
+  params: z.unknown().optional(),
+}).strict();
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export type ServerMessage =
+  | ({ readonly t: 'result'; readonly id: number } & Envelope)
+  | { readonly t: 'event'; readonly name: EventName; readonly data: unknown };
