@@ -1,0 +1,71 @@
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect } from 'react';
+import logo from '../assets/icon.svg';
+import type { Connection } from './api';
+import Canvas from './canvas/Canvas';
+import ActivityPanel from './panels/ActivityPanel';
+import HostsPanel from './panels/HostsPanel';
+import InspectorPanel from './panels/InspectorPanel';
+import PalettePanel from './panels/PalettePanel';
+import { useApp } from './store/app';
+
+const CONNECTION_LABEL = { open: 'connected', connecting: 'connecting…', closed: 'disconnected — retrying' } as const;
+
+export default function App({ connection }: { connection: Connection }) {
+  const theme = useApp((s) => s.theme);
+  const setTheme = useApp((s) => s.setTheme);
+  const state = useApp((s) => s.connection);
+
+  useEffect(() => {
+    const { client } = connection;
+    const { setConnection, addActivity } = useApp.getState();
+    setConnection(connection.initialState);
+    const offState = connection.onState((s) => {
+      setConnection(s);
+      // After a reconnect, catch up on what was logged while the socket was down.
+      if (s === 'open') void client.call('activity.list').then(addActivity);
+    });
+    const offActivity = client.on('activity', (e) => addActivity([e]));
+    void client.call('activity.list').then(addActivity);
+    return () => {
+      offState();
+      offActivity();
+    };
+  }, [connection]);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  return (
+    <ReactFlowProvider>
+      <div className="app" data-testid="app">
+        <header className="topbar">
+          <img src={logo} alt="" className="logo" />
+          <h1>DCoD</h1>
+          <span className="subtitle">Datacenter on Desk</span>
+          <span className="spacer" />
+          <span className={`conn conn-${state}`} data-testid="connection" title={`via ${connection.transport}`}>
+            {CONNECTION_LABEL[state]}
+          </span>
+          <button type="button" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="Toggle theme">
+            {theme === 'dark' ? 'Light' : 'Dark'} theme
+          </button>
+        </header>
+        <aside className="left">
+          <HostsPanel />
+          <PalettePanel />
+        </aside>
+        <main className="center">
+          <Canvas />
+        </main>
+        <aside className="right">
+          <InspectorPanel />
+        </aside>
+        <footer className="bottom">
+          <ActivityPanel />
+        </footer>
+      </div>
+    </ReactFlowProvider>
+  );
+}

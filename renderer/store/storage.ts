@@ -1,0 +1,34 @@
+/**
+ * Where each piece of UI state is kept. A new field must be added here, which forces the decision:
+ * - `document`: saved with the datacenter document (travels with it, undoable);
+ * - `session`: this user's preference on this machine (localStorage);
+ * - `nowhere`: derived or live, rebuilt on every start.
+ */
+export type Keep = 'document' | 'session' | 'nowhere';
+
+export const UI_STATE_STORAGE = {
+  theme: 'session',
+  connection: 'nowhere',
+  activity: 'nowhere',
+  selection: 'nowhere',
+} as const satisfies Record<string, Keep>;
+
+export type UiStateKey = keyof typeof UI_STATE_STORAGE;
+
+const PREFIX = 'dcod.ui.';
+
+export function loadSession<T>(key: UiStateKey, fallback: T, valid: (v: unknown) => v is T): T {
+  try {
+    const raw = localStorage.getItem(PREFIX + key);
+    if (raw === null) return fallback;
+    const value: unknown = JSON.parse(raw);
+    return valid(value) ? value : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+export function saveSession(key: UiStateKey, value: unknown): void {
+  if (UI_STATE_STORAGE[key] !== 'session') throw new Error(`UI state "${key}" is not kept in the session`);
+  localStorage.setItem(PREFIX + key, JSON.stringify(value));
+}

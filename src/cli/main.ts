@@ -1,0 +1,28 @@
+import { Command, CommanderError } from 'commander';
+import { toDcodError } from '../errors';
+import { version } from '../version';
+import { registerServe } from './serve';
+
+/** Builds the `dcod` program; each verb lives in a file of its own and registers itself here. */
+export function program(): Command {
+  const cmd = new Command('dcod')
+    .description('DCoD — Datacenter on Desk: VirtualBox hosts on a LAN as one virtual datacenter')
+    .version(version, '-V, --version')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServe(cmd);
+  return cmd;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 failed, 2 bad usage. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await program().parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    const e = toDcodError(err);
+    process.stderr.write(`dcod: ${e.toString()} [${e.code}${e.retryable ? ', retryable' : ''}]\n`);
+    return 1;
+  }
+}
