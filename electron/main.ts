@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BrowserWindow, app, ipcMain, protocol, session } from 'electron';
+import { createService } from '../src/api/service';
+import { bindService } from './ipc';
+import { APP_ENTRY, APP_SCHEME, ELECTRON_CSP, appFile, hardenSession, hardenWebContents, isAppUrl } from './security';
+import { windowOptions } from './window';
+
+// The shell is thin on purpose: the core does the work; this file only binds it to a window.
+const root = app.getAppPath();
+const rendererRoot = path.join(root, 'dist', 'renderer');
+const preload = path.join(root, 'dist', 'electron', 'preload.cjs');
+
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+
+const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+async function start(): Promise<void> {
+  hardenSession(session.defaultSession);
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = appFile(rendererRoot, request.url);
+    if (!file) return new Response('not found', { status: 404 });
+    const body = await readFile(file).catch(() => undefined);
+    if (!body) return new Response('not found', { status: 404 });
+    return new Response(body, { headers: { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': ELECTRON_CSP } });
+  });
+
+  const service = createService();
+  bindService(ipcMain, service, {
+    isTrustedSender: (event) => isAppUrl(event.senderFrame?.url ?? ''),
+    broadcast: (channel, data) => {
+      for (const win of BrowserWindow.getAllWindows()) win.webContents.send(channel, data);
+    },
+  });
+
+  const win = new BrowserWindow(windowOptions(preload));
+  win.once('ready-to-show', () => win.show());
+  await win.loadURL(APP_ENTRY);
+}
+
+app.whenReady().then(start, (err: unknown) => {
+  console.error(err);
+  app.exit(1);
+});
+app.on('window-all-closed', () => app.quit());
