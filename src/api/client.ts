@@ -49,10 +49,10 @@ interface MinimalWebSocket {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  onopen: ((ev: unknown) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
+  // Method syntax on purpose: it lets both the DOM's and the `ws` package's WebSocket satisfy this.
+  addEventListener(type: 'open' | 'error', listener: () => void): void;
+  addEventListener(type: 'message', listener: (ev: { data: unknown }) => void): void;
+  addEventListener(type: 'close', listener: (ev: { code: number; reason: string }) => void): void;
 }
 type WebSocketCtor = new (url: string) => MinimalWebSocket;
 
@@ -79,7 +79,7 @@ export function webSocketClient(url: string, WebSocketImpl: WebSocketCtor, opts:
   const open = () => {
     setState('connecting');
     socket = new WebSocketImpl(url);
-    socket.onopen = () => {
+    socket.addEventListener('open', () => {
       backoff = 250;
       setState('open');
       for (const waiter of pending.values()) {
@@ -88,8 +88,8 @@ export function webSocketClient(url: string, WebSocketImpl: WebSocketCtor, opts:
           waiter.sent = true;
         }
       }
-    };
-    socket.onmessage = (ev) => {
+    });
+    socket.addEventListener('message', (ev) => {
       const msg = JSON.parse(String(ev.data)) as ServerMessage;
       if (msg.t === 'event') {
         listeners.emit(msg.name, msg.data);
@@ -103,9 +103,10 @@ export function webSocketClient(url: string, WebSocketImpl: WebSocketCtor, opts:
       } catch (err) {
         waiter.reject(err);
       }
-    };
-    socket.onerror = () => {};
-    socket.onclose = (ev) => {
+    });
+    // Errors are followed by 'close', where the pending calls are failed; nothing else to do here.
+    socket.addEventListener('error', () => {});
+    socket.addEventListener('close', (ev) => {
       const reason = ev.reason || `connection closed (code ${ev.code})`;
       for (const [id, waiter] of pending) {
         if (!waiter.sent) continue;
@@ -116,7 +117,7 @@ export function webSocketClient(url: string, WebSocketImpl: WebSocketCtor, opts:
       if (closedByUser) return;
       setTimeout(open, backoff);
       backoff = Math.min(backoff * 2, opts.maxBackoffMs ?? 5000);
-    };
+    });
   };
   open();
 

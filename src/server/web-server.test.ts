@@ -39,7 +39,7 @@ function upgrade(url: string, headers: Record<string, string> = {}): Promise<num
 
 describe('web mode transport', () => {
   it('round-trips a call over the WebSocket', async () => {
-    const client = webSocketClient(apiUrl(), WebSocket as never);
+    const client = webSocketClient(apiUrl(), WebSocket);
     try {
       const info = await client.call('app.info');
       expect(info).toMatchObject({ name: 'DCoD', transport: 'websocket', platform: process.platform });
@@ -50,8 +50,8 @@ describe('web mode transport', () => {
   });
 
   it('delivers events to every connected client', async () => {
-    const a = webSocketClient(apiUrl(), WebSocket as never);
-    const b = webSocketClient(apiUrl(), WebSocket as never);
+    const a = webSocketClient(apiUrl(), WebSocket);
+    const b = webSocketClient(apiUrl(), WebSocket);
     try {
       await Promise.all([a.call('app.info'), b.call('app.info')]);
       const seenByB = new Promise<ActivityEntry>((resolve) => b.on('activity', resolve));
@@ -66,7 +66,7 @@ describe('web mode transport', () => {
   });
 
   it('refuses malformed parameters with a specific error', async () => {
-    const client = webSocketClient(apiUrl(), WebSocket as never);
+    const client = webSocketClient(apiUrl(), WebSocket);
     try {
       const err = await client.call('activity.add', { level: 'loud', message: '' } as never).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DcodError);
