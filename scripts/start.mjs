@@ -7,7 +7,7 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const forceWeb = process.argv.includes('--web');
 
-/** Newest modification time under a folder, in ms. */
+/** Newest modification time under a folder, in ms. @param {string} dir */
 function newest(dir) {
   let latest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
@@ -16,6 +16,7 @@ function newest(dir) {
   return latest;
 }
 
+/** @param {string} cmd @param {string[]} args */
 function run(cmd, args) {
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
   if (res.status !== 0) process.exit(res.status ?? 1);
@@ -44,6 +45,6 @@ if (electron) {
 } else {
   if (!forceWeb) console.log('The Electron binary is not installed (fetch it with `npx install-electron --no` where GitHub is reachable); starting web mode.\n');
   const child = spawn(process.execPath, ['bin/dcod.mjs', 'serve', '--open'], { cwd: root, stdio: 'inherit' });
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(sig, () => child.kill(sig));
   child.on('exit', (code) => process.exit(code ?? 0));
 }

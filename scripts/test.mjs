@@ -11,12 +11,14 @@ const LAB = process.env.DCOD_LAB ?? 'dcod';
 const REPORT = path.join(root, 'reports', 'vitest.json');
 const vitestArgs = process.argv.slice(2);
 
+/** @param {string} title @param {string} cmd @param {string[]} args @param {import('node:child_process').SpawnSyncOptions} [opts] */
 function step(title, cmd, args, opts = {}) {
   console.log(`\n== ${title}`);
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
   return res.status ?? 1;
 }
 
+/** @param {string} title @param {string} cmd @param {string[]} args */
 function must(title, cmd, args) {
   const status = step(title, cmd, args);
   if (status !== 0) {
@@ -36,7 +38,7 @@ must('lint', 'npx', ['eslint', '.']);
 must('build renderer', 'npx', ['vite', 'build', '--logLevel', 'warn']);
 must('build electron shell', process.execPath, ['scripts/build-electron.mjs']);
 
-const lab = (...args) => step(`lab ${args.join(' ')}`, process.execPath, ['e2e/lab/cli.mjs', ...args, '--name', LAB]);
+const lab = (/** @type {string[]} */ ...args) => step(`lab ${args.join(' ')}`, process.execPath, ['e2e/lab/cli.mjs', ...args, '--name', LAB]);
 const down = () => lab('down');
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { down(); process.exit(130); });
 
@@ -63,7 +65,7 @@ try {
   const report = JSON.parse(readFileSync(REPORT, 'utf8'));
   passed = report.numPassedTests;
   // Files that failed to load count as failures too: their tests never ran.
-  failed = report.numFailedTests + report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  failed = report.numFailedTests + report.testResults.filter((/** @type {{status: string, assertionResults: unknown[]}} */ f) => f.status === 'failed' && f.assertionResults.length === 0).length;
 } catch {
   console.error(`no test report at ${REPORT}`);
 }

@@ -1,0 +1,205 @@
+import ssh2 from 'ssh2';
+import type { ClientChannel, ConnectConfig } from 'ssh2';
+import { Semaphore } from '../concurrency/semaphore';
+import { DcodError, type ErrorCode } from '../errors';
+import type { ExecOptions, ExecResult, HostRunner, HostShell } from '../hosts/runner';
+import { quoteArgv } from '../shell/argv';
+import type { KnownHosts } from './known-hosts';
+
+export type SshAuth =
+  | { readonly kind: 'key'; readonly privateKey: Buffer | string; readonly passphrase?: string }
+  | { readonly kind: 'password'; readonly password: string }
+  | { readonly kind: 'agent'; readonly socket: string };
+
+export interface SshTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly auth: SshAuth;
+  readonly shell: HostShell;
+}
+
+export interface SshRunnerOptions {
+  readonly knownHosts: KnownHosts;
+  /** `pin-on-first-use` pins an unknown key; `require-pinned` refuses it (HOST_KEY_UNKNOWN). */
+  readonly hostKeyPolicy?: 'pin-on-first-use' | 'require-pinned';
+  /** Command channels open at once on the one connection (OpenSSH's MaxSessions default is 10). */
+  readonly maxChannels?: number;
+  readonly connectTimeoutMs?: number;
+  readonly keepaliveMs?: number;
+  /** Connection attempts per call before giving up on an unreachable host. */
+  readonly connectAttempts?: number;
+  readonly backoffMs?: number;
+}
+
+type Connected = { readonly client: ssh2.Client; readonly closed: Promise<void> };
+
+/**
+ * One persistent SSH connection to a host, multiplexing command channels with bounded concurrency.
+ * It connects on first use, keeps the connection alive, reconnects with backoff when it drops, and
+ * pins host keys. WARNING: a command in flight when the connection drops fails with HOST_UNREACHABLE and
+ * is not re-run — it may or may not have happened on the host; callers that need to know must observe.
+ */
+export class SshRunner implements HostRunner {
+  readonly shell: HostShell;
+  private connection: Promise<Connected> | undefined;
+  private readonly channels: Semaphore;
+  private closing = false;
+
+  constructor(private readonly target: SshTarget, private readonly opts: SshRunnerOptions) {
+    this.shell = target.shell;
+    this.channels = new Semaphore(opts.maxChannels ?? 8);
+  }
+
+  get label(): string {
+    return `${this.target.username}@${this.target.host}:${this.target.port}`;
+  }
+
+  run(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
+    return this.exec(quoteArgv(this.shell, argv), opts);
+  }
+
+  exec(commandLine: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.channels.use(async () => {
+      const { client } = await this.connected();
+      return execOn(client, commandLine, opts, this.label);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const conn = await this.connection?.catch(() => undefined);
+    this.connection = undefined;
+    if (!conn) return;
+    conn.client.end();
+    await conn.closed;
+  }
+
+  private connected(): Promise<Connected> {
+    if (this.closing) return Promise.reject(new DcodError('HOST_UNREACHABLE', `${this.label}: the connection was closed`));
+    this.connection ??= this.connectWithRetry().catch((err: unknown) => {
+      this.connection = undefined;
+      throw err;
+    });
+    return this.connection;
+  }
+
+  private async connectWithRetry(): Promise<Connected> {
+    const attempts = this.opts.connectAttempts ?? 3;
+    let delay = this.opts.backoffMs ?? 200;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.connectOnce();
+      } catch (err) {
+        if (!(err instanceof DcodError) || !err.retryable || attempt >= attempts || this.closing) throw err;
+        await new Promise((r) => setTimeout(r, delay));
+        delay *= 2;
+      }
+    }
+  }
+
+  private connectOnce(): Promise<Connected> {
+    const { host, port, username, auth } = this.target;
+    const client = new ssh2.Client();
+    let keyProblem: DcodError | undefined;
+    let pinning: Promise<void> = Promise.resolve();
+
+    const config: ConnectConfig = {
+      host,
+      port,
+      username,
+      readyTimeout: this.opts.connectTimeoutMs ?? 10_000,
+      keepaliveInterval: this.opts.keepaliveMs ?? 10_000,
+      keepaliveCountMax: 3,
+      hostVerifier: (key: Buffer) => {
+        const verdict = this.opts.knownHosts.check(host, port, key);
+        if (verdict.status === 'match') return true;
+        if (verdict.status === 'changed') {
+          keyProblem = new DcodError(
+            'HOST_KEY_CHANGED',
+            `the host key of ${host}:${port} changed: it was pinned as ${verdict.pinnedFingerprint} and the host now presents ${verdict.fingerprint}. ` +
+              'This can mean the host was reinstalled, or that someone is intercepting the connection; accept the new key only if you know why it changed.',
+          );
+          return false;
+        }
+        if ((this.opts.hostKeyPolicy ?? 'pin-on-first-use') === 'require-pinned') {
+          keyProblem = new DcodError('HOST_KEY_UNKNOWN', `${host}:${port} presents host key ${verdict.fingerprint}, which is not pinned yet: accept it to connect`);
+          return false;
+        }
+        pinning = this.opts.knownHosts.pin(host, port, key);
+        return true;
+      },
+      ...(auth.kind === 'key' ? { privateKey: auth.privateKey, ...(auth.passphrase ? { passphrase: auth.passphrase } : {}) } : {}),
+      ...(auth.kind === 'password' ? { password: auth.password, tryKeyboard: true } : {}),
+      ...(auth.kind === 'agent' ? { agent: auth.socket } : {}),
+    };
+    if (auth.kind === 'password') {
+      client.on('keyboard-interactive', (_name, _instr, _lang, prompts, finish) => finish(prompts.map(() => auth.password)));
+    }
+
+    return new Promise<Connected>((resolve, reject) => {
+      const closed = new Promise<void>((done) => client.once('close', () => done()));
+      client.once('ready', () => {
+        client.on('error', () => {}); // a later error is followed by 'close', handled below
+        void closed.then(() => {
+          if (this.connection) this.connection = undefined; // the next exec reconnects
+        });
+        pinning.then(() => resolve({ client, closed }), reject);
+      });
+      client.once('error', (err: Error & { level?: string; code?: string }) => {
+        reject(keyProblem ?? classifyConnectError(err, this.label));
+      });
+      try {
+        client.connect(config);
+      } catch (err) {
+        reject(new DcodError('BAD_REQUEST', `${this.label}: ${(err as Error).message}`));
+      }
+    });
+  }
+}
+
+function classifyConnectError(err: Error & { level?: string; code?: string }, label: string): DcodError {
+  const say = (code: ErrorCode, message: string, retryable?: boolean) =>
+    new DcodError(code, `${label}: ${message}`, { cause: err, ...(retryable === undefined ? {} : { retryable }) });
+  if (err.level === 'client-authentication') return say('AUTH_FAILED', 'authentication failed (the key, password or agent was refused)');
+  if (err.level === 'client-timeout') return say('HOST_UNREACHABLE', 'no SSH handshake within the timeout');
+  if (err.code === 'ECONNREFUSED') return say('HOST_UNREACHABLE', 'connection refused (is sshd running?)');
+  if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH' || err.code === 'ETIMEDOUT') return say('HOST_UNREACHABLE', `unreachable (${err.code})`);
+  if (err.code === 'ECONNRESET') return say('HOST_UNREACHABLE', 'connection reset');
+  if (/parse privateKey|passphrase/i.test(err.message)) return say('AUTH_FAILED', `the private key can't be used: ${err.message}`);
+  return say('HOST_UNREACHABLE', err.message, true);
+}
+
+function execOn(client: ssh2.Client, commandLine: string, opts: ExecOptions, label: string): Promise<ExecResult> {
+  return new Promise<ExecResult>((resolve, reject) => {
+    client.exec(commandLine, (err, stream: ClientChannel) => {
+      if (err) {
+        reject(new DcodError('HOST_UNREACHABLE', `${label}: could not open a command channel: ${err.message}`, { cause: err }));
+        return;
+      }
+      const out: Buffer[] = [];
+      const errOut: Buffer[] = [];
+      const timer = opts.timeoutMs
+        ? setTimeout(() => {
+            stream.close();
+            reject(new DcodError('TIMEOUT', `${label}: the command did not finish within ${opts.timeoutMs} ms`));
+          }, opts.timeoutMs)
+        : undefined;
+      stream.on('data', (chunk: Buffer) => out.push(chunk));
+      stream.stderr.on('data', (chunk: Buffer) => {
+        errOut.push(chunk);
+        opts.onStderr?.(chunk.toString('utf8'));
+      });
+      stream.on('close', (code: number | null | undefined) => {
+        clearTimeout(timer);
+        resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8'), code: code ?? null });
+      });
+      stream.on('error', (e: Error) => {
+        clearTimeout(timer);
+        reject(new DcodError('HOST_UNREACHABLE', `${label}: ${e.message}`, { cause: e }));
+      });
+      if (opts.stdin !== undefined) stream.end(opts.stdin);
+      else stream.end();
+    });
+  });
+}
