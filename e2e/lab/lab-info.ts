@@ -1,0 +1,68 @@
+/**
+ * What a running lab tells its users: lab.json (read by tests and `status`), hosts.yaml (DCoD's import
+ * format) and each host's sim.json (read by the VirtualBox simulator). Pure: schemas and renderers.
+ */
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import { HOST_BRIDGE, HOST_LAN_IF, netnsPrefix } from './plan';
+
+export const LabHostSchema = z.object({
+  name: z.string(),
+  netns: z.string(),
+  address: z.string(),
+  port: z.number().int(),
+  kind: z.enum(['virtualbox', 'plain']),
+  hostKeyFingerprint: z.string(),
+});
+export type LabHost = z.infer<typeof LabHostSchema>;
+
+export const LabInfoSchema = z.object({
+  name: z.string(),
+  dir: z.string(),
+  cidr: z.string(),
+  gateway: z.string(),
+  laptop: z.object({ netns: z.string(), address: z.string() }),
+  user: z.string(),
+  password: z.string(),
+  keyPath: z.string(),
+  hosts: z.array(LabHostSchema),
+});
+export type LabInfo = z.infer<typeof LabInfoSchema>;
+
+/** hosts.yaml as the app imports it: every value a string. */
+export function renderHostsYaml(info: LabInfo): string {
+  const hosts = Object.fromEntries(info.hosts.map((h) => [h.address, { os: 'linux', user: info.user, password: info.password }]));
+  return stringify({ hosts });
+}
+
+export interface SimConfig {
+  readonly lab: string;
+  readonly host: string;
+  readonly stateDir: string;
+  readonly lanBridge: string;
+  readonly lanIf: string;
+  readonly netnsPrefix: string;
+  readonly cpus: number;
+  readonly memoryMB: number;
+  readonly os: 'linux';
+  readonly hostname: string;
+  /** A mount-namespace file of the machine's own mount namespace, where guest namespaces must be made. */
+  readonly rootMountNs: string;
+}
+
+/** The simulated host: a roomy Linux box (8 CPUs, 32 GiB), its guests named `L-<host>-…`. */
+export function simConfig(lab: string, host: string, stateDir: string, rootMountNs: string): SimConfig {
+  return {
+    lab,
+    host,
+    stateDir,
+    lanBridge: HOST_BRIDGE,
+    lanIf: HOST_LAN_IF,
+    netnsPrefix: `${netnsPrefix(lab)}${host}-`,
+    cpus: 8,
+    memoryMB: 32768,
+    os: 'linux',
+    hostname: host,
+    rootMountNs,
+  };
+}
