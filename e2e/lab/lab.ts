@@ -7,10 +7,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DcodError, withContext } from '../../src/errors';
+import { writeFileAtomic } from '../../src/fsx/atomic';
 import { dnsmasqArgv } from './dnsmasq';
 import { hostScript, lanPortsScript, lanScript, laptopScript, netnsAddScript } from './ip-batch';
 import { LabInfoSchema, renderHostsYaml, simConfig, type LabInfo } from './lab-info';
@@ -166,8 +167,7 @@ async function bringUp(plan: LabPlan, previous: LabInfo | null): Promise<LabInfo
     writeFile(paths.hostsYaml, renderHostsYaml(info)),
   ]);
   // lab.json last and atomically: its presence is what says the lab is up.
-  await writeFile(`${paths.labJson}.tmp`, `${JSON.stringify(info, null, 2)}\n`);
-  await rename(`${paths.labJson}.tmp`, paths.labJson);
+  await writeFileAtomic(paths.labJson, `${JSON.stringify(info, null, 2)}\n`);
   return info;
 }
 
