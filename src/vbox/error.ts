@@ -151,7 +151,7 @@ export function parseVBoxManageStderr(text: string, options: StderrOptions = {})
       if (old[3]) message.push(old[3]);
     } else if (context) {
       Object.assign(fields, { context: context[1], sourceLine: Number(context[2]), sourceFile: context[3] });
-    } else if (!line.startsWith('Context:')) {
+    } else if (!/^Context\b/.test(line)) {
       message.push(line); // a bare "Context" with nothing after it is a truncated capture
     }
   }
