@@ -163,6 +163,7 @@ describe('quoteCmd', () => {
   });
 
   it('round-trips any argv it accepts, whether or not sshd wraps it for cmd /c', () => {
+    // eslint-disable-next-line no-control-regex
     const cmdSafe = withoutNul.filter((s) => !/[%!\u0000-\u0008\u000a-\u001f\u007f]/.test(s));
     const program = fc.constantFrom('VBoxManage.exe', VBOX, 'C:\\Program Files (x86)\\a&b\\v.exe');
     fc.assert(

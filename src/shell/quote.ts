@@ -5,15 +5,15 @@
  * cmd.exe (the Win32-OpenSSH default) on Windows hosts.
  */
 
-/** Thrown for text that no quoting can carry safely through the target shell. */
-export class UnquotableArgumentError extends Error {
-  readonly code = 'BAD_REQUEST';
-  readonly retryable = false;
+import { DcodError } from '../errors';
+
+/** Thrown for text that no quoting can carry safely through the target shell (a BAD_REQUEST). */
+export class UnquotableArgumentError extends DcodError {
   constructor(
     readonly argument: string,
     reason: string,
   ) {
-    super(`cannot pass ${JSON.stringify(argument)} on a command line: ${reason}`);
+    super('BAD_REQUEST', `cannot pass ${JSON.stringify(argument)} on a command line: ${reason}`);
     this.name = 'UnquotableArgumentError';
   }
 }

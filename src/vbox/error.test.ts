@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyVBoxError, parseVBoxManageStderr, toVBoxError } from './error';
+import { classifyVBoxError, parseVBoxManageStderr, dcodErrorOf } from './error';
 import { parseFixture } from './fixtures.testkit';
 
 const stderr = (text: string) => parseVBoxManageStderr(text);
@@ -93,9 +93,9 @@ describe('parseVBoxManageStderr', () => {
     expect(classifyVBoxError('E_ACCESSDENIED', 'nope')).toEqual({ code: 'VBOX_ERROR', retryable: false });
   });
 
-  it('turns a parsed error into a throwable VBoxError', () => {
+  it('turns a parsed error into a throwable DcodError', () => {
     const { error } = stderr("VBoxManage: error: The machine 'x' is already locked for a session (or being unlocked)\nVBoxManage: error: Details: code VBOX_E_INVALID_OBJECT_STATE (0x80bb0007), component Machine, interface IMachine\n");
-    const e = toVBoxError(error!, ['starting VM "x"']);
+    const e = dcodErrorOf(error!, ['starting VM "x"']);
     expect(e).toMatchObject({ code: 'VM_LOCKED', retryable: true, context: ['starting VM "x"'] });
     expect(e.message).toBe("The machine 'x' is already locked for a session (or being unlocked) (VBOX_E_INVALID_OBJECT_STATE)");
   });

@@ -13,36 +13,9 @@
  * cancelled progress leaves `0%...CANCELED` before the block. A Windows console hard-wraps the text at its
  * width (80 columns by default), which splits words; such continuation lines carry no prefix.
  *
- * The DCoD error codes come from a closed list shared with the rest of the core (the lead's src/errors.ts);
- * they are spelled out here as plain strings so this folder stands alone.
+ * Each failure maps to a code of the core's closed list (../errors) through DCOD_CODE_RULES, plain data.
  */
-
-export const VBOX_ERROR_CODES = {
-  BAD_REQUEST: { retryable: false },
-  NOT_FOUND: { retryable: false },
-  VM_NOT_FOUND: { retryable: false },
-  VM_LOCKED: { retryable: true },
-  INVALID_STATE: { retryable: false },
-  FILE_ERROR: { retryable: false },
-  HOST_INTERFACE_MISSING: { retryable: false },
-  VBOX_ERROR: { retryable: false },
-} as const satisfies Record<string, { retryable: boolean }>;
-
-export type VBoxErrorCode = keyof typeof VBOX_ERROR_CODES;
-
-/** What this folder throws: bad input to a command builder, or VBoxManage output it cannot read. */
-export class VBoxError extends Error {
-  readonly code: VBoxErrorCode;
-  readonly retryable: boolean;
-  readonly context: readonly string[];
-  constructor(code: VBoxErrorCode, message: string, opts: { context?: readonly string[]; retryable?: boolean } = {}) {
-    super(message);
-    this.name = 'VBoxError';
-    this.code = code;
-    this.retryable = opts.retryable ?? VBOX_ERROR_CODES[code].retryable;
-    this.context = opts.context ?? [];
-  }
-}
+import { DcodError, ERROR_CODES, type ErrorCode } from '../errors';
 
 export interface VBoxManageError {
   /** The error's own sentences, without the Details/Context/Code lines. */
@@ -61,7 +34,7 @@ export interface VBoxManageError {
   /** A progress bar on the same stream ended in CANCELED. */
   readonly canceled: boolean;
   /** The DCoD code this failure maps to, and whether trying again can help. */
-  readonly code: VBoxErrorCode;
+  readonly code: ErrorCode;
   readonly retryable: boolean;
 }
 
@@ -72,7 +45,7 @@ export interface VBoxManageStderr {
 }
 
 interface CodeRule {
-  readonly code: VBoxErrorCode;
+  readonly code: ErrorCode;
   readonly resultCode?: string;
   readonly message?: RegExp;
   /** Why this rule exists, for whoever edits the table. */
@@ -91,11 +64,11 @@ export const DCOD_CODE_RULES: readonly CodeRule[] = [
   { code: 'NOT_FOUND', resultCode: 'VBOX_E_OBJECT_NOT_FOUND', why: 'a snapshot, medium, network or other named object does not exist' },
 ];
 
-export function classifyVBoxError(resultCode: string | undefined, message: string): { code: VBoxErrorCode; retryable: boolean } {
+export function classifyVBoxError(resultCode: string | undefined, message: string): { code: ErrorCode; retryable: boolean } {
   for (const rule of DCOD_CODE_RULES) {
     if (rule.resultCode !== undefined && rule.resultCode !== resultCode) continue;
     if (rule.message !== undefined && !rule.message.test(message)) continue;
-    return { code: rule.code, retryable: VBOX_ERROR_CODES[rule.code].retryable };
+    return { code: rule.code, retryable: ERROR_CODES[rule.code].retryable };
   }
   return { code: 'VBOX_ERROR', retryable: false };
 }
@@ -163,8 +136,8 @@ export function parseVBoxManageStderr(text: string, options: StderrOptions = {})
   };
 }
 
-/** The VBoxError to throw for a failed VBoxManage run, with its message and the call that failed. */
-export function toVBoxError(parsed: VBoxManageError, context: readonly string[] = []): VBoxError {
+/** The DcodError to throw for a failed VBoxManage run: its message, result code and DCoD code. */
+export function dcodErrorOf(parsed: VBoxManageError, context: readonly string[] = []): DcodError {
   const suffix = parsed.resultCode ? ` (${parsed.resultCode})` : '';
-  return new VBoxError(parsed.code, `${parsed.message}${suffix}`, { context, retryable: parsed.retryable });
+  return new DcodError(parsed.code, `${parsed.message}${suffix}`, { context, retryable: parsed.retryable });
 }

@@ -2,13 +2,13 @@
  * What mutating commands print when they succeed: mostly the UUID of what they made. Progress bars and
  * other lines may share the stream (as a terminal shows it), so each reader looks for its own line.
  */
-import { VBoxError } from './error';
+import { DcodError } from '../errors';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 function need(m: RegExpExecArray | null, what: string, text: string): RegExpExecArray {
   if (m) return m;
-  throw new VBoxError('VBOX_ERROR', `no ${what} in VBoxManage output: ${JSON.stringify(text.slice(0, 300))}`);
+  throw new DcodError('VBOX_ERROR', `no ${what} in VBoxManage output: ${JSON.stringify(text.slice(0, 300))}`);
 }
 
 /** `createvm`: `Virtual machine 'x' is created and registered.` / `UUID: …` / `Settings file: '…'`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VBoxError } from './error';
+import { DcodError } from '../errors';
 import { fixture, parseFixture } from './fixtures.testkit';
 import { parseMachineReadable } from './machinereadable';
 import { guestAdditionsFromMachineReadable, nicsFromMachineReadable, parsePortForward, parseShowVmInfo } from './showvminfo';
@@ -153,7 +153,7 @@ describe('parseShowVmInfo on older and other-host captures', () => {
 
   it('6.0.14 user-filtered lines: no UUID, so only the NICs and Guest Additions can be read', () => {
     const text = fixture('showvminfo-machinereadable-6.0.14-running-hostonly-nat-GA-facilities-USER-FILTERED-terraform-provider-virtualbox-79.txt');
-    expect(() => parseShowVmInfo(text)).toThrow(VBoxError);
+    expect(() => parseShowVmInfo(text)).toThrow(DcodError);
     expect(() => parseShowVmInfo(text)).toThrow(/no UUID line/);
     const mr = parseFixture('showvminfo-machinereadable-6.0.14-running-hostonly-nat-GA-facilities-USER-FILTERED-terraform-provider-virtualbox-79.txt', parseMachineReadable);
     expect(nicsFromMachineReadable(mr).slice(0, 2).map((n) => [n.attachment, n.network ?? n.natNet, n.mac, n.nicType])).toEqual([

@@ -2,7 +2,7 @@
  * `VBoxManage showvminfo <vm> --machinereadable` as a typed VmInfo. Every key not turned into a typed field
  * stays in `raw`, so nothing VirtualBox printed is lost when a version adds keys.
  */
-import { VBoxError } from './error';
+import { DcodError } from '../errors';
 import { compact, flag, int } from './fields';
 import { parseMachineReadable, type MachineReadable } from './machinereadable';
 import { snapshotTreeFromMachineReadable, type SnapshotTree } from './snapshot';
@@ -277,7 +277,7 @@ export function vmInfoFromMachineReadable(mr: MachineReadable): VmInfo {
   const name = r.get('name');
   const uuid = r.get('UUID');
   if (name === undefined || uuid === undefined) {
-    throw new VBoxError('VBOX_ERROR', `showvminfo output has no ${name === undefined ? 'name' : 'UUID'} line`, { context: ['reading showvminfo --machinereadable'] });
+    throw new DcodError('VBOX_ERROR', `showvminfo output has no ${name === undefined ? 'name' : 'UUID'} line`, { context: ['reading showvminfo --machinereadable'] });
   }
   const stateRaw = r.get('VMState');
   const groups = r.get('groups');

@@ -4,7 +4,7 @@
  * continuation lines are indented with spaces or tabs. The banner of a bare `VBoxManage` carries the
  * version too ("… Command Line Management Interface Version 7.0.6").
  */
-import { VBoxError } from './error';
+import { DcodError } from '../errors';
 
 export interface VBoxVersion {
   /** The version line as printed. */
@@ -26,7 +26,7 @@ export function parseVersion(text: string): VBoxVersion {
   const lines = text.split(/\r?\n/).map((l) => l.trim());
   const index = lines.findLastIndex((l) => VERSION_LINE.test(l));
   const m = index < 0 ? null : VERSION_LINE.exec(lines[index]!);
-  if (!m) throw new VBoxError('VBOX_ERROR', `no version line in VBoxManage --version output: ${JSON.stringify(text.slice(0, 200))}`);
+  if (!m) throw new DcodError('VBOX_ERROR', `no version line in VBoxManage --version output: ${JSON.stringify(text.slice(0, 200))}`);
   return {
     raw: lines[index]!,
     major: Number(m[1]),
