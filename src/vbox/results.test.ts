@@ -31,7 +31,7 @@ describe('result lines', () => {
 
   it.each([
     ['win-7.2.20-snapshot-delete.stdout.txt', '5732a952-0b85-4e3a-820a-1a568f31166b'],
-    // Deleting by a name two snapshots share: VirtualBox says which one it picked.
+    // This run's UUID is the one the duplicate-name "snapshot take" printed: the line names the snapshot VirtualBox picked.
     ['win-7.2.20-snapshot-delete-missing.stdout.txt', 'fe443bb2-c464-4ccc-8df7-91445f718b63'],
   ])('snapshot delete: %s', (name, uuid) => {
     expect(parseFixture(name, parseSnapshotAction)).toEqual({ action: 'delete', name: 'fixture-snap', uuid });
