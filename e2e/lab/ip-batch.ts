@@ -20,6 +20,11 @@ export function netnsDelScript(names: readonly string[]): string {
   return script(names.map((n) => `netns del ${n}`));
 }
 
+/** Run in any namespace: delete links (a veth's far end goes with it). */
+export function linkDelScript(links: readonly string[]): string {
+  return script(links.map((l) => `link del ${l}`));
+}
+
 /**
  * Run in `L-lan`: the LAN bridge with the router's address. STP off and no forward delay, so a port
  * forwards the moment it is up (a guest's first DHCP discover must not be dropped).
@@ -37,7 +42,7 @@ export function lanScript(plan: LabPlan): string {
 export function lanPortsScript(nodes: readonly NodePlan[]): string {
   return script(
     nodes.flatMap((n) => [
-      `link add ${n.lanPort} type veth peer name ${HOST_LAN_IF} netns ${n.netns}`,
+      `link add ${n.lanPort} type veth peer name ${HOST_LAN_IF} address ${n.mac} netns ${n.netns}`,
       `link set ${n.lanPort} master ${LAN_BRIDGE} up`,
     ]),
   );
@@ -47,7 +52,7 @@ export function lanPortsScript(nodes: readonly NodePlan[]): string {
 export function hostScript(host: HostPlan, gateway: string): string {
   return script([
     'link set lo up',
-    `link add ${HOST_BRIDGE} type bridge stp_state 0 forward_delay 0`,
+    `link add ${HOST_BRIDGE} address ${host.bridgeMac} type bridge stp_state 0 forward_delay 0`,
     `link set ${HOST_LAN_IF} master ${HOST_BRIDGE}`,
     `link set ${HOST_LAN_IF} up`,
     `link set ${HOST_BRIDGE} up`,

@@ -5,6 +5,7 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { HOST_BRIDGE, HOST_LAN_IF, netnsPrefix } from './plan';
+import type { SimConfig } from './vboxsim/config';
 
 export const LabHostSchema = z.object({
   name: z.string(),
@@ -35,23 +36,11 @@ export function renderHostsYaml(info: LabInfo): string {
   return stringify({ hosts });
 }
 
-export interface SimConfig {
-  readonly lab: string;
-  readonly host: string;
-  readonly stateDir: string;
-  readonly lanBridge: string;
-  readonly lanIf: string;
-  readonly netnsPrefix: string;
-  readonly cpus: number;
-  readonly memoryMB: number;
-  readonly os: 'linux';
-  readonly hostname: string;
-  /** A mount-namespace file of the machine's own mount namespace, where guest namespaces must be made. */
-  readonly rootMountNs: string;
-}
+/** sim.json: the simulator's config less what it defaults itself (its version, revision and home). */
+export type SimFile = Omit<SimConfig, 'version' | 'revision' | 'home'>;
 
 /** The simulated host: a roomy Linux box (8 CPUs, 32 GiB), its guests named `L-<host>-…`. */
-export function simConfig(lab: string, host: string, stateDir: string, rootMountNs: string): SimConfig {
+export function simConfig(lab: string, host: string, stateDir: string, rootMountNs: string): SimFile {
   return {
     lab,
     host,

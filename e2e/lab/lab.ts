@@ -13,9 +13,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DcodError, withContext } from '../../src/errors';
 import { writeFileAtomic } from '../../src/fsx/atomic';
 import { dnsmasqArgv } from './dnsmasq';
-import { hostScript, lanPortsScript, lanScript, laptopScript, netnsAddScript } from './ip-batch';
+import { hostScript, lanPortsScript, lanScript, laptopScript, linkDelScript, netnsAddScript } from './ip-batch';
 import { LabInfoSchema, renderHostsYaml, simConfig, type LabInfo } from './lab-info';
-import { isRunningIn, labNamespaces, netnsPath, readPidFile, removeNamespaces } from './netns';
+import { endProcesses, isRunningIn, labNamespaces, netnsPath, orphanDaemons, readPidFile, removeNamespaces } from './netns';
 import {
   DEFAULT_LAB,
   LAB_ROOT,
@@ -26,7 +26,6 @@ import {
   labPaths,
   lanNetns,
   laptopNetns,
-  parseHostNetns,
   planLab,
   validateLabName,
   type HostPlan,
@@ -34,6 +33,7 @@ import {
   type LabPlan,
 } from './plan';
 import { run } from './run';
+import { buildSimulator } from './vboxsim/build';
 import { knownHostsLine, labGroup, labPasswd, labShadow, renderSshdConfig, sshFingerprint } from './sshd-files';
 
 export type { LabInfo, LabHost } from './lab-info';
@@ -42,7 +42,6 @@ const SSH_READY_TIMEOUT_MS = 15_000;
 /** What daemons start with, and the sessions' PATH after `<dir>/bin` on VirtualBox hosts. */
 const DAEMON_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' };
 const WAIT_SSH = fileURLToPath(new URL('./wait-ssh.mjs', import.meta.url));
-const SIMULATOR_BUILD = fileURLToPath(new URL('./vboxsim/build.ts', import.meta.url));
 
 /** lab.json of a lab, or null if it has none (never brought up, down, or crashed before writing it). */
 export function readLabInfo(name: string): LabInfo | null {
@@ -71,8 +70,10 @@ export async function labUp(opts: LabOptions = {}): Promise<LabInfo> {
 
 export async function labDown(name: string = DEFAULT_LAB): Promise<void> {
   try {
-    await removeNamespaces(labNamespaces(validateLabName(name)));
-    await rm(labDir(name), { recursive: true, force: true });
+    const dir = labDir(name);
+    await endProcesses(() => orphanDaemons(dir, []));
+    await removeNamespaces(labNamespaces(name));
+    await rm(dir, { recursive: true, force: true });
   } catch (err) {
     throw withContext(`taking lab ${name} down`, err);
   }
@@ -96,7 +97,7 @@ export function labStatus(name: string = DEFAULT_LAB): LabStatus {
   const present = new Set(namespaces);
   const problems: string[] = [];
   if (!info) {
-    problems.push(namespaces.length > 0 ? `no lab.json, but ${namespaces.length} namespaces are left: run down` : 'not up');
+    problems.push(namespaces.length > 0 ? `no lab.json, but ${namespaces.length} namespaces are left: run down` : 'no lab.json: never brought up, or taken down');
   } else {
     const lan = lanNetns(name);
     for (const ns of [lan, info.laptop.netns, ...info.hosts.map((h) => h.netns)]) {
@@ -129,6 +130,7 @@ async function bringUp(plan: LabPlan, previous: LabInfo | null): Promise<LabInfo
   if (!previous) await labDown(plan.name);
 
   const existing = new Set(labNamespaces(plan.name));
+  await endProcesses(() => orphanDaemons(plan.dir, [...existing]));
   const lanOk = existing.has(plan.lanNetns) && isRunningIn(readPidFile(paths.dnsmasqPid), plan.lanNetns, 'dnsmasq');
   const stale = [...existing].filter((ns) => !lanOk || !keep(plan, existing, ns));
   await removeNamespaces(stale);
@@ -141,7 +143,7 @@ async function bringUp(plan: LabPlan, previous: LabInfo | null): Promise<LabInfo
 
   const accounts = await readSystemAccounts();
   await Promise.all(plan.hosts.map((h) => writeHostFiles(plan, h, secrets, accounts, rootMountNs)));
-  await Promise.all(plan.hosts.filter((h) => !isRunningIn(readPidFile(hostPaths(plan.dir, h.name).pidFile), h.netns, 'sshd')).map((h) => startSshd(plan, h)));
+  await Promise.all(plan.hosts.filter((h) => !existing.has(h.netns)).map((h) => startSshd(plan, h)));
   await waitForSsh(plan);
 
   const info: LabInfo = {
@@ -171,14 +173,19 @@ async function bringUp(plan: LabPlan, previous: LabInfo | null): Promise<LabInfo
   return info;
 }
 
+function sshdRuns(plan: LabPlan, host: HostPlan): boolean {
+  return isRunningIn(readPidFile(hostPaths(plan.dir, host.name).pidFile), host.netns, 'sshd');
+}
+
 /**
- * Whether an existing namespace stays when the LAN is healthy: the planned ones do, and so do guests of a
- * planned host that is still there; hosts beyond the wanted count go, with their guests.
+ * Whether an existing namespace stays when the LAN is healthy. A planned host stays while its sshd runs
+ * (otherwise it is rebuilt from nothing, which also repairs a half-wired one), and its guests with it;
+ * hosts beyond the wanted count go, with their guests.
  */
 function keep(plan: LabPlan, existing: ReadonlySet<string>, ns: string): boolean {
   if (ns === plan.lanNetns || ns === plan.laptop.netns) return true;
-  if (parseHostNetns(plan.name, ns)) return plan.hosts.some((h) => h.netns === ns);
-  return plan.hosts.some((h) => existing.has(h.netns) && isGuestOf(plan.name, h.name, ns));
+  const host = plan.hosts.find((h) => h.netns === ns || (existing.has(h.netns) && isGuestOf(plan.name, h.name, ns)));
+  return host !== undefined && sshdRuns(plan, host);
 }
 
 async function prepareDirs(plan: LabPlan): Promise<void> {
@@ -232,7 +239,16 @@ async function ensureSecrets(plan: LabPlan, previous: LabInfo | null): Promise<S
   return { password, passwordHash, hostKeys: new Map(plan.hosts.map((h, i) => [h.name, hostKeys[i] ?? ''])) };
 }
 
-/** Creates the namespaces that are missing and wires them to the LAN: one `ip -batch` per namespace. */
+/** The names of the links in a namespace. */
+async function linkNames(netns: string): Promise<Set<string>> {
+  const { stdout } = await run(['ip', '-n', netns, '-j', 'link', 'show']);
+  return new Set((JSON.parse(stdout) as { ifname: string }[]).map((l) => l.ifname));
+}
+
+/**
+ * Creates the namespaces that are missing and wires them to the LAN: one `ip -batch` per namespace. A
+ * half-made namespace is worse than none (the next `up` would trust it), so on failure the new ones go.
+ */
 async function wire(plan: LabPlan, existing: ReadonlySet<string>): Promise<void> {
   const lanIsNew = !existing.has(plan.lanNetns);
   const newHosts = plan.hosts.filter((h) => !existing.has(h.netns));
@@ -240,22 +256,26 @@ async function wire(plan: LabPlan, existing: ReadonlySet<string>): Promise<void>
   const newNodes = [...(newLaptop ? [plan.laptop] : []), ...newHosts];
   const added = [...(lanIsNew ? [plan.lanNetns] : []), ...newNodes.map((n) => n.netns)];
   if (added.length === 0) return;
+  // A LAN port left by a node namespace that is gone but still held open (by a process that was killed
+  // only just now, say) would clash with the new one: delete it, and with it its far end.
+  const ports = lanIsNew ? new Set<string>() : await linkNames(plan.lanNetns);
+  const leftovers = newNodes.map((n) => n.lanPort).filter((p) => ports.has(p));
   await run(['ip', '-batch', '-'], { input: netnsAddScript(added) });
-  await run(['ip', '-n', plan.lanNetns, '-batch', '-'], { input: (lanIsNew ? lanScript(plan) : '') + lanPortsScript(newNodes) });
-  await Promise.all([
-    ...(newLaptop ? [run(['ip', '-n', plan.laptop.netns, '-batch', '-'], { input: laptopScript(plan.laptop, plan.gateway) })] : []),
-    ...newHosts.map((h) => run(['ip', '-n', h.netns, '-batch', '-'], { input: hostScript(h, plan.gateway) })),
-  ]);
+  try {
+    await run(['ip', '-n', plan.lanNetns, '-batch', '-'], { input: (lanIsNew ? lanScript(plan) : linkDelScript(leftovers)) + lanPortsScript(newNodes) });
+    await Promise.all([
+      ...(newLaptop ? [run(['ip', '-n', plan.laptop.netns, '-batch', '-'], { input: laptopScript(plan.laptop, plan.gateway) })] : []),
+      ...newHosts.map((h) => run(['ip', '-n', h.netns, '-batch', '-'], { input: hostScript(h, plan.gateway) })),
+    ]);
+  } catch (err) {
+    await removeNamespaces(added);
+    throw err;
+  }
 }
 
 /** `<dir>/bin/VBoxManage`: a shell wrapper around the simulator bundle, built fresh from its sources. */
 async function installSimulator(plan: LabPlan): Promise<void> {
   const paths = labPaths(plan.dir);
-  if (!existsSync(SIMULATOR_BUILD)) {
-    process.stderr.write(`lab: ${SIMULATOR_BUILD} is not there yet, so VBoxManage is unavailable on the hosts\n`);
-    return;
-  }
-  const { buildSimulator } = (await import(SIMULATOR_BUILD)) as { buildSimulator: (outFile: string) => Promise<void> };
   await buildSimulator(paths.simulator);
   await writeFile(paths.vboxManage, `#!/bin/sh\nexec ${process.execPath} ${paths.simulator} "$@"\n`);
   await chmod(paths.vboxManage, 0o755);

@@ -106,26 +106,44 @@ function signal(pidList: readonly number[], sig: NodeJS.Signals): void {
 }
 
 /**
- * Ends every process in `namespaces`: SIGTERM, then SIGKILL for whatever is left after a grace period.
- * Rescans between rounds because a dying sshd session or simulator can have started children.
+ * The lab's daemons (sshd, dnsmasq, started with files under `dir`) that run in none of `namespaces`:
+ * a namespace deleted by hand under a running daemon leaves it orphaned, and only its command line still
+ * says whose it is.
  */
-export async function killNamespaceProcesses(namespaces: readonly string[], graceMs = 1500): Promise<void> {
+export function orphanDaemons(dir: string, namespaces: readonly string[]): number[] {
+  const homes = new Set(namespaces.map((n) => nsIdentity(netnsPath(n))));
+  return pids().filter((pid) => {
+    try {
+      if (!['sshd', 'dnsmasq'].includes(readFileSync(`/proc/${pid}/comm`, 'utf8').trim())) return false;
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/`)) return false;
+    } catch {
+      return false;
+    }
+    return !homes.has(nsIdentity(`/proc/${pid}/ns/net`));
+  });
+}
+
+/**
+ * Ends the processes `find` returns: SIGTERM, then SIGKILL for whatever is left after a grace period.
+ * Finds again between rounds because a dying sshd session or simulator can have started children.
+ */
+export async function endProcesses(find: () => number[], graceMs = 1500): Promise<void> {
   for (const sig of ['SIGTERM', 'SIGKILL', 'SIGKILL'] as const) {
-    let left = pidsInNamespaces(namespaces);
+    let left = find();
     if (left.length === 0) return;
     signal(left, sig);
-    for (const deadline = Date.now() + graceMs; left.length > 0 && Date.now() < deadline; left = pidsInNamespaces(namespaces)) {
+    for (const deadline = Date.now() + graceMs; left.length > 0 && Date.now() < deadline; left = find()) {
       await sleep(20);
     }
     if (left.length === 0) return;
   }
-  throw new DcodError('INVALID_STATE', `processes ${pidsInNamespaces(namespaces).join(', ')} in ${namespaces.join(', ')} survived SIGKILL`);
+  throw new DcodError('INVALID_STATE', `processes ${find().join(', ')} survived SIGKILL`);
 }
 
 /** Kills the namespaces' processes, then deletes the namespaces with one `ip -batch`. */
 export async function removeNamespaces(namespaces: readonly string[]): Promise<void> {
   if (namespaces.length === 0) return;
-  await killNamespaceProcesses(namespaces);
+  await endProcesses(() => pidsInNamespaces(namespaces));
   // Only the ones still there: the simulator may have deleted a guest of its own meanwhile.
   const present = new Set(readdirSafe());
   const left = namespaces.filter((n) => present.has(n));

@@ -37,10 +37,14 @@ export interface NodePlan {
   readonly address: string;
   /** The LAN-side veth end in `L-lan`, enslaved to lan0 (<= 15 chars). */
   readonly lanPort: string;
+  /** The MAC of the node's own end, `eno1`. */
+  readonly mac: string;
 }
 
 export interface HostPlan extends NodePlan {
   readonly kind: HostKind;
+  /** The MAC of br0, which carries the host's address. */
+  readonly bridgeMac: string;
 }
 
 export interface LabPlan {
@@ -85,13 +89,6 @@ export function laptopNetns(name: string): string {
   return `${name}-laptop`;
 }
 
-/** Host namespaces (`L-h3`, `L-p1`), as opposed to the simulator's guests (`L-h3-<id>`). */
-export function parseHostNetns(name: string, netns: string): { host: string; kind: HostKind; index: number } | null {
-  const m = new RegExp(`^${name}-([hp])([1-9][0-9]*)$`).exec(netns);
-  if (!m || !m[1] || !m[2]) return null;
-  return { host: `${m[1]}${m[2]}`, kind: m[1] === 'h' ? 'virtualbox' : 'plain', index: Number(m[2]) };
-}
-
 /** The namespaces the simulator made for a host's guests. */
 export function isGuestOf(name: string, host: string, netns: string): boolean {
   return netns.startsWith(`${name}-${host}-`);
@@ -104,6 +101,15 @@ export function parseCidr(cidr: string): string {
     throw new DcodError('BAD_REQUEST', `cidr "${cidr}" must be a /24 inside 198.18.0.0/15, like 198.18.1.0/24`);
   }
   return `198.${m[1]}.${m[2]}`;
+}
+
+/**
+ * A locally administered MAC made from an IPv4 address. Fixed MACs keep the neighbours' ARP caches right
+ * when `up` rebuilds a node, and pin br0's MAC, which would otherwise follow the lowest MAC among its
+ * ports and change whenever a guest's veth joins.
+ */
+export function labMac(firstByte: 0x02 | 0x06, address: string): string {
+  return [firstByte, 0xdc, ...address.split('.').map(Number)].map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
 function count(what: string, value: number, max: number): number {
@@ -123,7 +129,8 @@ export function planLab(opts: LabOptions = {}): LabPlan {
   const host = (kind: HostKind, index: number): HostPlan => {
     const hostName = `${kind === 'virtualbox' ? 'h' : 'p'}${index}`;
     const octet = (kind === 'virtualbox' ? FIRST_HOST_OCTET : FIRST_PLAIN_OCTET) + index - 1;
-    return { name: hostName, netns: `${name}-${hostName}`, address: `${net}.${octet}`, lanPort: `v-${hostName}`, kind };
+    const address = `${net}.${octet}`;
+    return { name: hostName, netns: `${name}-${hostName}`, address, lanPort: `v-${hostName}`, mac: labMac(0x06, address), kind, bridgeMac: labMac(0x02, address) };
   };
   return {
     name,
@@ -131,7 +138,7 @@ export function planLab(opts: LabOptions = {}): LabPlan {
     cidr,
     gateway: `${net}.${GATEWAY_OCTET}`,
     lanNetns: lanNetns(name),
-    laptop: { name: 'laptop', netns: laptopNetns(name), address: `${net}.${LAPTOP_OCTET}`, lanPort: 'v-laptop' },
+    laptop: { name: 'laptop', netns: laptopNetns(name), address: `${net}.${LAPTOP_OCTET}`, lanPort: 'v-laptop', mac: labMac(0x06, `${net}.${LAPTOP_OCTET}`) },
     hosts: [
       ...Array.from({ length: hosts }, (_, i) => host('virtualbox', i + 1)),
       ...Array.from({ length: plain }, (_, i) => host('plain', i + 1)),

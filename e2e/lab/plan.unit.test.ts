@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_HOSTS, isGuestOf, parseCidr, parseHostNetns, planLab } from './plan';
+import { MAX_HOSTS, isGuestOf, parseCidr, planLab } from './plan';
 
 describe('planLab', () => {
   it('gives the default lab its router, laptop and hosts from .11 on 198.18.0.0/24', () => {
     const plan = planLab();
     expect(plan).toMatchObject({ name: 'dcod', dir: '/run/dcod-lab/dcod', gateway: '198.18.0.1', lanNetns: 'dcod-lan', dhcpRange: ['198.18.0.100', '198.18.0.199'] });
-    expect(plan.laptop).toEqual({ name: 'laptop', netns: 'dcod-laptop', address: '198.18.0.2', lanPort: 'v-laptop' });
+    expect(plan.laptop).toEqual({ name: 'laptop', netns: 'dcod-laptop', address: '198.18.0.2', lanPort: 'v-laptop', mac: '06:dc:c6:12:00:02' });
     expect(plan.hosts.map((h) => [h.name, h.netns, h.address, h.kind, h.lanPort])).toEqual([
       ['h1', 'dcod-h1', '198.18.0.11', 'virtualbox', 'v-h1'],
       ['h2', 'dcod-h2', '198.18.0.12', 'virtualbox', 'v-h2'],
@@ -20,6 +20,14 @@ describe('planLab', () => {
     const octets = plan.hosts.map((h) => Number(h.address.split('.')[3]));
     expect(Math.max(...octets)).toBeLessThan(100);
     expect(new Set(octets).size).toBe(octets.length);
+  });
+
+  it('gives every node fixed, distinct, locally administered unicast MACs', () => {
+    const plan = planLab({ hosts: 3, plainHosts: 2 });
+    const macs = [plan.laptop.mac, ...plan.hosts.flatMap((h) => [h.mac, h.bridgeMac])];
+    expect(new Set(macs).size).toBe(macs.length);
+    for (const mac of macs) expect(Number.parseInt(mac.slice(0, 2), 16) & 0b11).toBe(0b10);
+    expect(plan.hosts[0]).toMatchObject({ mac: '06:dc:c6:12:00:0b', bridgeMac: '02:dc:c6:12:00:0b' });
   });
 
   it('keeps device names within 15 characters', () => {
@@ -48,12 +56,7 @@ describe('names', () => {
     expect(parseCidr('198.19.255.0/24')).toBe('198.19.255');
   });
 
-  it('tells host namespaces from guests and from other labs', () => {
-    expect(parseHostNetns('dcod', 'dcod-h12')).toEqual({ host: 'h12', kind: 'virtualbox', index: 12 });
-    expect(parseHostNetns('dcod', 'dcod-p1')).toEqual({ host: 'p1', kind: 'plain', index: 1 });
-    expect(parseHostNetns('dcod', 'dcod-h1-3f9a1c2b')).toBeNull();
-    expect(parseHostNetns('dcod', 'dcod-lan')).toBeNull();
-    expect(parseHostNetns('dcod', 'dcod2-h1')).toBeNull();
+  it("tells a host's guests from other hosts' guests", () => {
     expect(isGuestOf('dcod', 'h1', 'dcod-h1-3f9a1c2b')).toBe(true);
     expect(isGuestOf('dcod', 'h1', 'dcod-h12-3f9a1c2b')).toBe(false);
   });
