@@ -166,7 +166,12 @@ export async function observeHost(host: string, runner: HostRunner, opts: { vbox
     if (res.code !== 0) throw new DcodError('COMMAND_FAILED', `the inventory script failed on ${host} (exit ${res.code}): ${res.stderr.trim() || res.stdout.slice(-500)}`);
     return parseObservation(host, res.stdout, now());
   } catch (err) {
-    const e = toDcodError(err);
-    return { host, reachable: !CONNECTION_CODES.has(e.code), error: e.toInfo(), vbox: null, bridgedInterfaces: [], internalNetworks: [], vms: [], warnings: [], observedAt: now().toISOString() };
+    return failedObservation(host, err, now());
   }
+}
+
+/** The observation of a host that could not be read: `reachable` says whether DCoD got in at all. */
+export function failedObservation(host: string, err: unknown, now: Date): ObservedHost {
+  const e = toDcodError(err);
+  return { host, reachable: !CONNECTION_CODES.has(e.code), error: e.toInfo(), vbox: null, bridgedInterfaces: [], internalNetworks: [], vms: [], warnings: [], observedAt: now.toISOString() };
 }
