@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createService } from '../src/api/service';
+import { tempCore } from '../src/api/core.testkit';
 import { startWebServer, type WebServer } from '../src/server/web-server';
 import { launchChromium, screenshot } from './support/browser';
 
@@ -10,17 +10,21 @@ const RENDERER = path.resolve(import.meta.dirname, '../dist/renderer');
 
 let server: WebServer;
 let browser: Browser;
+let dispose: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   await stat(path.join(RENDERER, 'index.html')).catch(() => {
     throw new Error(`the renderer is not built (${RENDERER}): run \`npm run build:renderer\` (npm test does it)`);
   });
-  server = await startWebServer({ service: createService(), staticRoot: RENDERER });
+  const temp = await tempCore();
+  dispose = temp.dispose;
+  server = await startWebServer({ service: temp.core, staticRoot: RENDERER });
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await dispose?.();
 });
 
 describe('the app in web mode, in Chromium', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CALL_NAMES, type Envelope } from '../src/api/contract';
-import { createService } from '../src/api/service';
+import { afterEach } from 'vitest';
+import { tempCore } from '../src/api/core.testkit';
 import { callChannel, eventChannel } from './channels';
 import { bindService } from './ipc';
 import { makeBridge } from './preload';
@@ -13,7 +14,10 @@ type Handler = (event: unknown, params: unknown) => Promise<Envelope>;
  * ipcMain and ipcRenderer joined in-process: the stand-in is only the Electron pipe between the two
  * processes; both ends are the real binding code.
  */
-function wire(trusted = true) {
+const disposers: (() => Promise<void>)[] = [];
+afterEach(async () => Promise.all(disposers.splice(0).map((d) => d())));
+
+async function wire(trusted = true) {
   const handlers = new Map<string, Handler>();
   const listeners = new Map<string, Set<(e: unknown, d: unknown) => void>>();
   const ipcMain = { handle: (ch: string, fn: Handler) => handlers.set(ch, fn), removeHandler: (ch: string) => handlers.delete(ch) };
@@ -25,7 +29,8 @@ function wire(trusted = true) {
     },
     removeListener: (ch: string, fn: (e: unknown, d: unknown) => void) => listeners.get(ch)?.delete(fn),
   };
-  const service = createService();
+  const { core: service, dispose } = await tempCore();
+  disposers.push(dispose);
   const unbind = bindService(ipcMain as never, service, {
     isTrustedSender: () => trusted,
     broadcast: (ch, data) => listeners.get(ch)?.forEach((fn) => fn({}, structuredClone(data))),
@@ -34,15 +39,15 @@ function wire(trusted = true) {
 }
 
 describe('IPC binding', () => {
-  it('registers exactly one handler per declared call', () => {
-    const { handlers, unbind } = wire();
+  it('registers exactly one handler per declared call', async () => {
+    const { handlers, unbind } = await wire();
     expect([...handlers.keys()].sort()).toEqual(CALL_NAMES.map(callChannel).sort());
     unbind();
     expect(handlers.size).toBe(0);
   });
 
   it('round-trips a call and an event through main and preload', async () => {
-    const { bridge } = wire();
+    const { bridge } = await wire();
     const info = await bridge.calls['app.info'](undefined);
     expect(info).toMatchObject({ ok: true, result: { name: 'DCoD', transport: 'ipc' } });
     const seen: unknown[] = [];
@@ -56,18 +61,18 @@ describe('IPC binding', () => {
   });
 
   it('keeps error codes across the boundary and refuses bad params', async () => {
-    const { bridge } = wire();
+    const { bridge } = await wire();
     const res = await bridge.calls['activity.add']({ level: 'nope' });
     expect(res).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', retryable: false } });
   });
 
   it('refuses calls from a frame that is not the app', async () => {
-    const { bridge } = wire(false);
+    const { bridge } = await wire(false);
     expect(await bridge.calls['app.info'](undefined)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
   });
 
-  it('lets the renderer subscribe to declared events only', () => {
-    const { bridge } = wire();
+  it('lets the renderer subscribe to declared events only', async () => {
+    const { bridge } = await wire();
     expect(() => bridge.on('shell.exec' as never, () => {})).toThrow(/unknown event/);
     expect(eventChannel('activity')).toBe('dcod:event:activity');
   });

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BrowserWindow, app, ipcMain, protocol, session } from 'electron';
+import { BrowserWindow, app, ipcMain, protocol, safeStorage, session } from 'electron';
 import { createService } from '../src/api/service';
+import { configPaths } from '../src/config-paths';
+import { SealedFileKeychain } from '../src/secrets/keychain';
 import { bindService } from './ipc';
 import { APP_ENTRY, APP_SCHEME, ELECTRON_CSP, appFile, hardenSession, hardenWebContents, isAppUrl } from './security';
 import { windowOptions } from './window';
@@ -27,7 +29,13 @@ async function start(): Promise<void> {
     return new Response(body, { headers: { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': ELECTRON_CSP } });
   });
 
-  const service = createService();
+  // Passwords are sealed with the OS keychain; without one they are kept for this session only.
+  const keychain = safeStorage.isEncryptionAvailable()
+    ? new SealedFileKeychain(configPaths().keychain, { encrypt: (s) => safeStorage.encryptString(s), decrypt: (b) => safeStorage.decryptString(b) })
+    : undefined;
+  const service = await createService(keychain ? { keychain } : {});
+  if (!keychain) service.activity.add('warn', 'core', 'no OS keychain is available: passwords you enter are kept only until DCoD quits');
+  app.on('will-quit', () => void service.close());
   bindService(ipcMain, service, {
     isTrustedSender: (event) => isAppUrl(event.senderFrame?.url ?? ''),
     broadcast: (channel, data) => {

@@ -8,8 +8,14 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo } from '../errors';
+import type { Candidate } from '../discovery/discover';
+import { DiscoverInput, HostInput } from '../hosts/inputs';
+import type { ObservedHost } from '../hosts/observed';
+import type { HostView } from '../hosts/hosts-service';
+import type { InventoryHost } from '../inventory/schema';
 
 export type { ErrorInfo } from '../errors';
+export type { Candidate, HostView, InventoryHost, ObservedHost };
 
 export const ActivityLevel = z.enum(['info', 'warn', 'error']);
 export type ActivityLevel = z.infer<typeof ActivityLevel>;
@@ -40,17 +46,35 @@ export const callParams = {
   'activity.add': z
     .object({ level: ActivityLevel, message: z.string().min(1).max(2000) })
     .strict(),
+  'hosts.list': NoParams,
+  'hosts.add': HostInput,
+  'hosts.remove': z.object({ name: z.string().min(1) }).strict(),
+  'hosts.import': z.object({ file: z.string().min(1) }).strict(),
+  'hosts.refresh': z.object({ names: z.array(z.string().min(1)).optional() }).strict().optional(),
+  'hosts.acceptKey': z.object({ name: z.string().min(1), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a fingerprint looks like SHA256: followed by 43 base64 characters') }).strict(),
+  'discovery.run': DiscoverInput,
 } as const satisfies Record<string, z.ZodType>;
 
 export interface CallResults {
   'app.info': AppInfo;
   'activity.list': readonly ActivityEntry[];
   'activity.add': ActivityEntry;
+  'hosts.list': readonly HostView[];
+  'hosts.add': InventoryHost;
+  'hosts.remove': null;
+  'hosts.import': readonly InventoryHost[];
+  'hosts.refresh': readonly ObservedHost[];
+  'hosts.acceptKey': null;
+  'discovery.run': readonly Candidate[];
 }
 
 export interface Events {
   /** A new entry in the activity log. */
   activity: ActivityEntry;
+  /** Hosts were read: their new observed state. */
+  'hosts.observed': readonly ObservedHost[];
+  /** Discovery found or probed a candidate. */
+  'discovery.update': Candidate;
 }
 
 export type CallName = keyof typeof callParams & keyof CallResults;
@@ -59,7 +83,7 @@ export type CallResult<N extends CallName> = CallResults[N];
 export type EventName = keyof Events;
 
 export const CALL_NAMES = Object.keys(callParams) as CallName[];
-export const EVENT_NAMES = ['activity'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['activity', 'hosts.observed', 'discovery.update'] as const satisfies readonly EventName[];
 
 /** What a transport needs from the core: one entry point for calls, one for events. */
 export interface ServiceHandle {

@@ -1,25 +1,87 @@
 import { ActivityLog } from '../activity/log';
-import type { CallName, CallOrigin, CallParams, CallResult, EventName, Events, ServiceHandle } from './contract';
+import { configPaths, type ConfigPaths } from '../config-paths';
+import { HostsService } from '../hosts/hosts-service';
+import { HostPool } from '../hosts/pool';
+import { MemoryKeychain, type Keychain } from '../secrets/keychain';
+import { KnownHosts } from '../ssh/known-hosts';
 import { version } from '../version';
+import type { CallName, CallOrigin, CallParams, CallResult, EventName, Events, ServiceHandle } from './contract';
 
 export interface CoreOptions {
-  readonly activity?: ActivityLog;
+  readonly paths?: Partial<ConfigPaths>;
+  /** The app passes one sealed with the OS keychain; elsewhere secrets live in memory for the session. */
+  readonly keychain?: Keychain;
+  /** Asks the person at the terminal for a secret (the CLI); absent in the app's core. */
+  readonly prompt?: (question: string) => Promise<string>;
+}
+
+export interface Core extends ServiceHandle {
+  readonly activity: ActivityLog;
+  close(): Promise<void>;
 }
 
 type Handlers = { [N in CallName]: (params: CallParams<N>, origin: CallOrigin) => Promise<CallResult<N>> | CallResult<N> };
 
-/** The core behind every transport. Later capabilities (hosts, documents, plans…) add handlers here. */
-export function createService(opts: CoreOptions = {}): ServiceHandle & { readonly activity: ActivityLog } {
-  const activity = opts.activity ?? new ActivityLog();
+class Emitter {
+  private readonly listeners = new Map<EventName, Set<(data: never) => void>>();
+  on<E extends EventName>(event: E, listener: (data: Events[E]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as (data: never) => void);
+    return () => set.delete(listener as (data: never) => void);
+  }
+  emit<E extends EventName>(event: E, data: Events[E]): void {
+    for (const l of this.listeners.get(event) ?? []) (l as (d: Events[E]) => void)(data);
+  }
+}
+
+/** The core behind every transport: each capability contributes its handlers here. */
+export async function createService(opts: CoreOptions = {}): Promise<Core> {
+  const paths = configPaths(opts.paths);
+  const activity = new ActivityLog();
+  const events = new Emitter();
+  activity.subscribe((entry) => events.emit('activity', entry));
+  const keychain = opts.keychain ?? new MemoryKeychain();
+  const knownHosts = await KnownHosts.open(paths.knownHosts);
+  const pool = new HostPool({ knownHosts, secrets: { keychain, ...(opts.prompt ? { prompt: opts.prompt } : {}) } });
+  const hosts = new HostsService({
+    inventoryPath: paths.inventory,
+    pool,
+    knownHosts,
+    keychain,
+    onObserved: (observed) => {
+      events.emit('hosts.observed', observed);
+      for (const o of observed) {
+        if (o.error) activity.add('error', o.host, o.error.message);
+        for (const w of o.warnings) activity.add('warn', o.host, w);
+      }
+    },
+    onDiscovery: (candidate) => events.emit('discovery.update', candidate),
+  });
 
   const handlers: Handlers = {
     'app.info': (_params, origin) => ({ name: 'DCoD', version, transport: origin.transport, platform: process.platform }),
     'activity.list': (params) => activity.list(params?.since ?? 0),
     'activity.add': (params) => activity.add(params.level, 'ui', params.message),
-  };
-
-  const subscribers: { [E in EventName]: (listener: (data: Events[E]) => void) => () => void } = {
-    activity: (listener) => activity.subscribe(listener),
+    'hosts.list': () => hosts.list(),
+    'hosts.add': async (params) => {
+      const host = await hosts.add(params);
+      activity.add('info', 'core', `host ${host.name} (${host.user}@${host.address}:${host.port}) saved to the inventory`);
+      return host;
+    },
+    'hosts.remove': async (params) => {
+      await hosts.remove(params.name);
+      activity.add('info', 'core', `host ${params.name} removed from the inventory`);
+      return null;
+    },
+    'hosts.import': (params) => hosts.importHostsFile(params.file),
+    'hosts.refresh': (params) => hosts.refresh(params?.names),
+    'hosts.acceptKey': async (params) => {
+      await hosts.acceptHostKey(params.name, params.fingerprint);
+      activity.add('warn', params.name, `host key ${params.fingerprint} accepted and pinned`);
+      return null;
+    },
+    'discovery.run': (params) => hosts.discover(params),
   };
 
   return {
@@ -27,8 +89,7 @@ export function createService(opts: CoreOptions = {}): ServiceHandle & { readonl
     async call(name, params, origin) {
       return handlers[name](params as never, origin) as never;
     },
-    on(event, listener) {
-      return subscribers[event](listener as never);
-    },
+    on: (event, listener) => events.on(event, listener),
+    close: () => pool.close(),
   };
 }

@@ -14,13 +14,13 @@ export function registerServe(program: Command): void {
     .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', (v) => Number.parseInt(v, 10), 0)
     .option('--open', 'open the URL in the default browser', false)
     .action(async (opts: { port: number; open: boolean }) => {
-      const service = createService();
+      const service = await createService();
       const server = await startWebServer({ service, staticRoot: RENDERER, port: opts.port });
       service.activity.add('info', 'core', `web mode listening on 127.0.0.1:${server.port}`);
       process.stdout.write(`DCoD is running in web mode. Open:\n\n    ${server.url}\n\n(Ctrl+C to stop)\n`);
       if (opts.open) openInBrowser(server.url);
       await new Promise<void>((resolve) => {
-        const stop = () => void server.close().then(resolve);
+        const stop = () => void server.close().then(() => service.close()).then(resolve);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });

@@ -47,3 +47,20 @@ export class SealedFileKeychain implements Keychain {
     await writeFileAtomic(this.file, JSON.stringify(all, null, 2), { mode: 0o600 });
   }
 }
+
+/**
+ * Secrets held in memory only, for as long as the process runs: web mode and the CLI have no OS keychain
+ * to seal them with, and keeping them in clear on disk is not an option.
+ */
+export class MemoryKeychain implements Keychain {
+  private readonly secrets = new Map<string, string>();
+  async get(id: string): Promise<string | undefined> {
+    return this.secrets.get(id);
+  }
+  async set(id: string, secret: string): Promise<void> {
+    this.secrets.set(id, secret);
+  }
+  async delete(id: string): Promise<void> {
+    this.secrets.delete(id);
+  }
+}

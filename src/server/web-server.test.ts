@@ -5,20 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { webSocketClient } from '../api/client';
 import type { ActivityEntry } from '../api/contract';
-import { createService } from '../api/service';
+import { tempCore } from '../api/core.testkit';
 import { DcodError } from '../errors';
 import { startWebServer, type WebServer } from './web-server';
 
 let server: WebServer;
 let root: string;
+let dispose: () => Promise<void>;
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'dcod-web-'));
   await writeFile(path.join(root, 'index.html'), '<!doctype html><title>DCoD</title>');
-  server = await startWebServer({ service: createService(), staticRoot: root });
+  const temp = await tempCore();
+  dispose = temp.dispose;
+  server = await startWebServer({ service: temp.core, staticRoot: root });
 });
 afterAll(async () => {
   await server.close();
+  await dispose();
   await rm(root, { recursive: true });
 });
 

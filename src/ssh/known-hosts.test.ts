@@ -46,3 +46,20 @@ describe('known hosts', () => {
     expect(await readFile(file, 'utf8')).toBe(`h1 ssh-ed25519 ${first.toString('base64')}\n`);
   });
 });
+
+describe('accepting a changed host key', () => {
+  it('pins exactly the refused key the user saw, and nothing else', async () => {
+    const store = await KnownHosts.open(undefined);
+    const old = blob('ssh-ed25519', 'old');
+    const now = blob('ssh-ed25519', 'new');
+    await store.pin('h1', 22, old);
+    await expect(store.accept('h1', 22, fingerprint(now))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    store.noteRefused('h1', 22, now);
+    expect(store.refusedFingerprint('h1', 22)).toBe(fingerprint(now));
+    await expect(store.accept('h1', 22, fingerprint(old))).rejects.toMatchObject({ code: 'HOST_KEY_CHANGED' });
+    expect(store.check('h1', 22, now).status).toBe('changed');
+    await store.accept('h1', 22, fingerprint(now));
+    expect(store.check('h1', 22, now).status).toBe('match');
+    expect(store.refusedFingerprint('h1', 22)).toBeUndefined();
+  });
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { DcodError } from '../errors';
 import { writeFileAtomic } from '../fsx/atomic';
 
 /**
@@ -51,6 +52,9 @@ export function formatKnownHosts(pins: readonly PinnedKey[]): string {
 }
 
 export class KnownHosts {
+  /** Keys hosts presented that were refused (changed or not yet accepted), waiting for the user's word. */
+  private readonly refused = new Map<string, Buffer>();
+
   private constructor(private readonly file: string | undefined, private pins: PinnedKey[]) {}
 
   /** Loads the store from a file (missing = empty); `undefined` keeps it in memory only. */
@@ -73,6 +77,32 @@ export class KnownHosts {
     const id = hostId(host, port);
     this.pins = [...this.pins.filter((p) => p.hostId !== id), { hostId: id, keyType: keyTypeOf(key), key }];
     if (this.file) await writeFileAtomic(this.file, formatKnownHosts(this.pins), { mode: 0o600 });
+  }
+
+  /** Remembers a key that was refused, so the user can accept exactly that key by its fingerprint. */
+  noteRefused(host: string, port: number, key: Buffer): void {
+    this.refused.set(hostId(host, port), key);
+  }
+
+  /** The fingerprint of the key host:port last presented and was refused, if any. */
+  refusedFingerprint(host: string, port: number): string | undefined {
+    const key = this.refused.get(hostId(host, port));
+    return key && fingerprint(key);
+  }
+
+  /**
+   * The user accepts the key a host presented. The fingerprint they saw must be the one of the key that was
+   * refused: accepting "whatever the host sends next" would let an interceptor slip in between.
+   */
+  async accept(host: string, port: number, expectedFingerprint: string): Promise<void> {
+    const id = hostId(host, port);
+    const key = this.refused.get(id);
+    if (!key) throw new DcodError('NOT_FOUND', `${id} has presented no refused host key to accept: connect to it first`);
+    if (fingerprint(key) !== expectedFingerprint) {
+      throw new DcodError('HOST_KEY_CHANGED', `${id} presented ${fingerprint(key)}, not ${expectedFingerprint}: nothing was accepted`);
+    }
+    await this.pin(host, port, key);
+    this.refused.delete(id);
   }
 
   async forget(host: string, port: number): Promise<void> {

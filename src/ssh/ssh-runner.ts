@@ -115,6 +115,7 @@ export class SshRunner implements HostRunner {
         const verdict = this.opts.knownHosts.check(host, port, key);
         if (verdict.status === 'match') return true;
         if (verdict.status === 'changed') {
+          this.opts.knownHosts.noteRefused(host, port, key);
           keyProblem = new DcodError(
             'HOST_KEY_CHANGED',
             `the host key of ${host}:${port} changed: it was pinned as ${verdict.pinnedFingerprint} and the host now presents ${verdict.fingerprint}. ` +
@@ -123,6 +124,7 @@ export class SshRunner implements HostRunner {
           return false;
         }
         if ((this.opts.hostKeyPolicy ?? 'pin-on-first-use') === 'require-pinned') {
+          this.opts.knownHosts.noteRefused(host, port, key);
           keyProblem = new DcodError('HOST_KEY_UNKNOWN', `${host}:${port} presents host key ${verdict.fingerprint}, which is not pinned yet: accept it to connect`);
           return false;
         }
