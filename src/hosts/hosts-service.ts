@@ -9,7 +9,8 @@ import { loadInventory, removeHost, saveInventory, upsertHost } from '../invento
 import { InventoryHost, type Auth } from '../inventory/schema';
 import type { Keychain } from '../secrets/keychain';
 import type { KnownHosts } from '../ssh/known-hosts';
-import { AuthInput, DiscoverInput, HostInput } from './inputs';
+import type { AuthInput} from './inputs';
+import { DiscoverInput, HostInput } from './inputs';
 import type { ObservedHost } from './observed';
 import type { HostPool } from './pool';
 
