@@ -3,7 +3,8 @@
  * WebSocket constructor it is given, so the renderer, the CLI and tests share it.
  */
 import { DcodError, fromErrorInfo } from '../errors';
-import type { ApiClient, CallName, CallResult, DcodBridge, Envelope, EventName, Events, ServerMessage } from './contract';
+import type { ApiClient, CallName, CallResult, DcodBridge, Envelope, EventName, Events, ServerMessage, ServiceHandle } from './contract';
+import { dispatch } from './dispatch';
 
 type Listener = (data: unknown) => void;
 
@@ -23,6 +24,19 @@ class Listeners {
   emit(event: EventName, data: unknown): void {
     for (const listener of this.map.get(event) ?? []) listener(data);
   }
+}
+
+/**
+ * In the same process as the core (the CLI): still through `dispatch`, so the CLI gets exactly the
+ * validation and errors every other UI gets.
+ */
+export function inProcessClient(service: ServiceHandle): ApiClient {
+  return {
+    async call(name, ...params) {
+      return (await dispatch(service, name, params[0], { transport: 'in-process' })) as never;
+    },
+    on: (event, listener) => service.on(event, listener),
+  };
 }
 
 /** Over Electron IPC, through the preload's `window.dcod`. */

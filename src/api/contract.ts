@@ -34,7 +34,7 @@ export interface AppInfo {
   readonly name: 'DCoD';
   readonly version: string;
   /** How the UI reached the core. */
-  readonly transport: 'ipc' | 'websocket';
+  readonly transport: 'ipc' | 'websocket' | 'in-process';
   readonly platform: NodeJS.Platform;
 }
 

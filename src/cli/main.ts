@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { toDcodError } from '../errors';
 import { version } from '../version';
+import { addGlobalOptions } from './context';
+import { registerDiscover } from './discover';
+import { registerHosts, registerInventory } from './hosts';
 import { registerServe } from './serve';
 
 /** Builds the `dcod` program; each verb lives in a file of its own and registers itself here. */
@@ -10,7 +13,11 @@ export function program(): Command {
     .version(version, '-V, --version')
     .showHelpAfterError()
     .exitOverride();
+  addGlobalOptions(cmd);
   registerServe(cmd);
+  registerDiscover(cmd);
+  registerHosts(cmd);
+  registerInventory(cmd);
   return cmd;
 }
 
