@@ -1,0 +1,185 @@
+// Virtual disks: `createmedium|createhd disk …`, `closemedium …` (VBoxManageDisk.cpp) and the
+// differencing images snapshots and linked clones make. Image files are sparse files of the
+// requested size: real space is only used for what is written.
+import fs from 'node:fs';
+import path from 'node:path';
+import { argumentError, comFailure, formatContext, formatErrorInfo, msgError, syntaxError, VBoxError } from '../errors';
+import { getopt, isUuid, type OptDef } from '../getopt';
+import type { Medium, MediumFormat, Tx } from '../store';
+import { PROGRESS_OK, site, type Ctx } from './context';
+import { machineDisks } from './unregistervm';
+
+const F = 'VBoxManageDisk.cpp';
+const CREATE_PROGRESS = site(F, 630, 'RTEXITCODE handleCreateMedium(HandlerArg*)');
+const OPEN = site(F, 197, 'OpenMedium(Bstr(pszFilenameOrUuid).raw(), enmDevType, enmAccessMode, fForceNewUuidOnOpen, pMedium.asOutParam())');
+const CLOSE = site(F, 1875, 'Close()');
+
+const FORMATS: Record<string, MediumFormat> = { vdi: 'VDI', vmdk: 'VMDK', vhd: 'VHD', raw: 'RAW' };
+const EXT: Record<MediumFormat, string> = { VDI: '.vdi', VMDK: '.vmdk', VHD: '.vhd', RAW: '.img' };
+
+/** Creates the image file (sparse) and registers it. */
+export function registerMedium(tx: Tx, m: Medium): Medium {
+  fs.mkdirSync(path.dirname(m.location), { recursive: true });
+  const fd = fs.openSync(m.location, 'w');
+  fs.ftruncateSync(fd, m.parent ? 0 : m.logicalSize);
+  fs.closeSync(fd);
+  tx.registry.media.push(m);
+  tx.touchRegistry();
+  return m;
+}
+
+/** A differencing image on top of `parent`, in `folder` and named {uuid}, as snapshots create them. */
+export function createDiff(tx: Tx, parentId: string, folder: string, uuid: string): Medium {
+  const parent = tx.registry.media.find((x) => x.uuid === parentId);
+  if (!parent) throw new Error(`vboxsim: medium ${parentId} is not registered`);
+  // VirtualBox keeps a VMDK chain in VMDK and makes VDI differencing images for everything else.
+  const format: MediumFormat = parent.format === 'VMDK' ? 'VMDK' : 'VDI';
+  return registerMedium(tx, {
+    uuid,
+    location: path.join(folder, `{${uuid}}${EXT[format]}`),
+    format,
+    device: 'HardDisk',
+    logicalSize: parent.logicalSize,
+    parent: parentId,
+  });
+}
+
+/** Removes a medium from the registry and deletes its file. */
+export function deleteMedium(tx: Tx, id: string): void {
+  const m = tx.registry.media.find((x) => x.uuid === id);
+  if (!m) return;
+  fs.rmSync(m.location, { force: true });
+  tx.registry.media = tx.registry.media.filter((x) => x.uuid !== id);
+  tx.touchRegistry();
+}
+
+/** IVirtualBox::OpenMedium for a registered medium: by UUID or (absolute) location. */
+export function findMedium(tx: Tx, nameOrUuid: string): Medium | undefined {
+  if (isUuid(nameOrUuid)) {
+    const u = nameOrUuid.replace(/[{}]/g, '').toLowerCase();
+    return tx.registry.media.find((x) => x.uuid === u);
+  }
+  const abs = path.resolve(nameOrUuid);
+  return tx.registry.media.find((x) => x.location === abs);
+}
+
+const CREATE_OPTS: OptDef[] = [
+  { name: 'disk', id: 'disk', kind: 'none' },
+  { name: 'dvd', id: 'dvd', kind: 'none' },
+  { name: 'floppy', id: 'floppy', kind: 'none' },
+  { name: '--filename', id: 'filename', kind: 'string' },
+  { name: '-filename', id: 'filename', kind: 'string' },
+  { name: '--diffparent', id: 'diffparent', kind: 'string' },
+  { name: '--size', id: 'size', kind: 'uint32' },
+  { name: '-size', id: 'size', kind: 'uint32' },
+  { name: '--sizebyte', id: 'sizebyte', kind: 'string' },
+  { name: '--format', id: 'format', kind: 'string' },
+  { name: '-format', id: 'format', kind: 'string' },
+  { name: '--variant', id: 'variant', kind: 'string' },
+  { name: '-variant', id: 'variant', kind: 'string' },
+  { name: '--static', id: 'static', kind: 'none' },
+];
+
+export function createmedium(args: string[], ctx: Ctx): void {
+  const v = ctx.config.version;
+  let filename: string | undefined;
+  let sizeMB: number | undefined;
+  let format: MediumFormat | undefined;
+  for (const r of getopt(args, CREATE_OPTS)) {
+    if (r.type === 'error') throw syntaxError(v, r.message);
+    if (r.type === 'arg') throw syntaxError(v, `Invalid parameter '${r.value}'`);
+    if (r.id === 'filename') filename = String(r.value);
+    if (r.id === 'size') sizeMB = r.value as number;
+    if (r.id === 'sizebyte') sizeMB = Number(r.value) / 1048576;
+    if (r.id === 'format') {
+      format = FORMATS[String(r.value).toLowerCase()];
+      if (!format) throw argumentError(`Invalid format '${r.value}'`);
+    }
+    if (r.id === 'dvd' || r.id === 'floppy') throw syntaxError(v, 'Only disk images can be created by the simulator');
+  }
+  if (!filename) throw syntaxError(v, 'Parameter --filename is required');
+  if (!sizeMB) throw syntaxError(v, 'Parameter --size is required');
+  // Without --format the extension decides, else the default (VDI); a missing extension gets one.
+  const ext = path.extname(filename).slice(1).toLowerCase();
+  const fmt = format ?? FORMATS[ext] ?? 'VDI';
+  let location = path.resolve(filename);
+  if (!ext) location += EXT[fmt];
+  if (fs.existsSync(location) || ctx.tx.registry.media.some((x) => x.location === location)) {
+    // The image backend refuses inside the progress: showProgress ends the line with the result
+    // code, then CHECK_PROGRESS_ERROR prints the message, the progress' error info and its context.
+    const backend = fmt === 'VMDK' ? `VMDK: could not create new file '${location}'` : `${fmt}: cannot create image '${location}'`;
+    throw new VBoxError(
+      '0%...VBOX_E_FILE_ERROR\n' +
+        msgError('Failed to create medium') +
+        formatErrorInfo({
+          text: `Could not create the medium storage unit '${location}'.\n${backend} (VERR_ALREADY_EXISTS)`,
+          code: 'VBOX_E_FILE_ERROR',
+          component: 'MediumWrap',
+          iface: 'IMedium',
+        }) +
+        formatContext(CREATE_PROGRESS),
+      1,
+    );
+  }
+  const m = registerMedium(ctx.tx, { uuid: ctx.uuid(), location, format: fmt, device: 'HardDisk', logicalSize: Math.floor(sizeMB * 1048576), parent: null });
+  // showProgress prints to stderr; the result line follows on stdout.
+  ctx.err(PROGRESS_OK);
+  ctx.out(`Medium created. UUID: ${m.uuid}\n`);
+}
+
+const CLOSE_OPTS: OptDef[] = [
+  { name: 'disk', id: 'disk', kind: 'none' },
+  { name: 'dvd', id: 'dvd', kind: 'none' },
+  { name: 'floppy', id: 'floppy', kind: 'none' },
+  { name: '--delete', id: 'delete', kind: 'none' },
+  { name: '-delete', id: 'delete', kind: 'none' },
+];
+
+export function closemedium(args: string[], ctx: Ctx): void {
+  const v = ctx.config.version;
+  let target: string | undefined;
+  let del = false;
+  for (const r of getopt(args, CLOSE_OPTS)) {
+    if (r.type === 'error') throw syntaxError(v, r.message);
+    if (r.type === 'arg') {
+      if (target !== undefined) throw syntaxError(v, `Invalid parameter '${r.value}'`);
+      target = r.value;
+    } else if (r.id === 'delete') del = true;
+  }
+  if (target === undefined) throw syntaxError(v, 'Medium name or UUID required');
+  const m = findMedium(ctx.tx, target);
+  if (!m) {
+    const loc = isUuid(target) ? target : path.resolve(target);
+    throw comFailure(
+      {
+        text: `Could not find file for the medium '${loc}' (VERR_FILE_NOT_FOUND)`,
+        code: 'VBOX_E_FILE_ERROR',
+        component: 'MediumWrap',
+        iface: 'IMedium',
+        callee: 'nsISupports',
+      },
+      OPEN,
+    );
+  }
+  const users = ctx.tx.allMachines().filter((vm) => machineDisks(ctx.tx, vm).includes(m.uuid));
+  const mediumError = (text: string, code: 'VBOX_E_OBJECT_IN_USE' | 'VBOX_E_INVALID_OBJECT_STATE', at = CLOSE) =>
+    comFailure({ text, code, component: 'MediumWrap', iface: 'IMedium', callee: 'nsISupports' }, at);
+  const children = ctx.tx.registry.media.filter((x) => x.parent === m.uuid).length;
+  if (del && (users.length || children)) {
+    // DeleteStorage refuses; VBoxManage reports it and still tries Close(), which refuses too.
+    const text = users.length
+      ? `Medium '${m.location}' cannot be closed because it is still attached to ${users.length} virtual machines`
+      : `Cannot close medium '${m.location}' because it has ${children} child media`;
+    throw new VBoxError(msgError('Failed to delete medium. Error code VBOX_E_OBJECT_IN_USE') + mediumError(text, 'VBOX_E_OBJECT_IN_USE').stderr, 1);
+  }
+  if (users.length)
+    throw mediumError(`Medium '${m.location}' cannot be closed because it is still attached to ${users.length} virtual machines`, 'VBOX_E_OBJECT_IN_USE');
+  if (children) throw mediumError(`Cannot close medium '${m.location}' because it has ${children} child media`, 'VBOX_E_OBJECT_IN_USE');
+  if (del) {
+    deleteMedium(ctx.tx, m.uuid);
+    ctx.err(PROGRESS_OK);
+  } else {
+    ctx.tx.registry.media = ctx.tx.registry.media.filter((x) => x.uuid !== m.uuid);
+    ctx.tx.touchRegistry();
+  }
+}
