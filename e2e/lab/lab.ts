@@ -276,7 +276,9 @@ async function wire(plan: LabPlan, existing: ReadonlySet<string>): Promise<void>
 /** `<dir>/bin/VBoxManage`: a shell wrapper around the simulator bundle, built fresh from its sources. */
 async function installSimulator(plan: LabPlan): Promise<void> {
   const paths = labPaths(plan.dir);
-  await buildSimulator(paths.simulator);
+  await buildSimulator(paths.simulator).catch((err: unknown) => {
+    throw withContext('building the VBoxManage simulator (e2e/lab/vboxsim)', err);
+  });
   await writeFile(paths.vboxManage, `#!/bin/sh\nexec ${process.execPath} ${paths.simulator} "$@"\n`);
   await chmod(paths.vboxManage, 0o755);
 }
