@@ -8,7 +8,7 @@ export interface BannerInfo {
 }
 
 export function parseBanner(line: string): BannerInfo | undefined {
-  const banner = line.replace(/\r?\n$/, '');
+  const banner = line.replace(/[\r\n]+$/, '');
   const m = /^SSH-(?:2\.0|1\.99)-(\S+)(?: (.*))?$/.exec(banner);
   if (!m) return undefined;
   const software = m[1]!;

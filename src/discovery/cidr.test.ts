@@ -34,6 +34,7 @@ describe('SSH banners', () => {
     ['SSH-1.99-OpenSSH_3.9p1 FreeBSD-20041028', 'bsd', 'OpenSSH_3.9p1'],
   ])('%s → %s', (line, os, software) => {
     expect(parseBanner(`${line}\r\n`)).toEqual({ banner: line, software, os });
+    expect(parseBanner(`${line}\r`)).toEqual({ banner: line, software, os });
   });
 
   it('is not fooled by other protocols', () => {
