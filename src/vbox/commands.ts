@@ -89,12 +89,14 @@ function intnetName(name: string): string {
   return name;
 }
 
-/** A VM name DCoD creates: VirtualBox makes it a folder and file name, so path characters are refused. */
+/**
+ * A VM name DCoD creates. VirtualBox takes any text (it sanitises the folder and file names it derives,
+ * replacing characters a file system can't hold with `_`), so only what no argv can carry is refused —
+ * quotes, slashes and shell syntax are fine, because quoting makes them plain text.
+ */
 function vmName(name: string): string {
   positional('VM name', name);
-  // eslint-disable-next-line no-control-regex
-  if (/[/\\:*?"<>|\u0000-\u001f]/.test(name)) bad(`VM name ${JSON.stringify(name)} contains a character that cannot be in a file name`);
-  if (name.trim() !== name) bad(`VM name ${JSON.stringify(name)} starts or ends with whitespace`);
+  if (name.trim() === '') bad(`VM name ${JSON.stringify(name)} is blank`);
   return name;
 }
 
