@@ -11,6 +11,13 @@ export const UI_STATE_STORAGE = {
   connection: 'nowhere',
   activity: 'nowhere',
   selection: 'nowhere',
+  // The hosts slice (store/hosts.ts): all of it is what the core said, re-read on every start.
+  hostsLoaded: 'nowhere',
+  hostViews: 'nowhere',
+  hostsRefreshing: 'nowhere',
+  hostsError: 'nowhere',
+  candidates: 'nowhere',
+  discovery: 'nowhere',
 } as const satisfies Record<string, Keep>;
 
 export type UiStateKey = keyof typeof UI_STATE_STORAGE;
