@@ -59,6 +59,7 @@ export function linuxHost(config: { cpus: number; memoryMB: number }): HostProbe
             netmask: v4 ? maskOf(v4.prefixlen) : '0.0.0.0',
             ipv6: v6?.local ?? '',
             ipv6Prefix: v6?.prefixlen ?? 0,
+            wireless: fs.existsSync(`/sys/class/net/${l.ifname}/wireless`),
           };
         });
       const def = defaultRouteIf();
@@ -67,9 +68,9 @@ export function linuxHost(config: { cpus: number; memoryMB: number }): HostProbe
     },
     hostInfo(runningMemoryMB) {
       const cpu = os.cpus()[0];
-      let vendor: 'intel' | 'amd' = 'intel';
+      let amd = false;
       try {
-        if (/AuthenticAMD/.test(fs.readFileSync('/proc/cpuinfo', 'utf8'))) vendor = 'amd';
+        amd = /AuthenticAMD/.test(fs.readFileSync('/proc/cpuinfo', 'utf8'));
       } catch {
         // Keep the Intel profile.
       }
@@ -82,7 +83,8 @@ export function linuxHost(config: { cpus: number; memoryMB: number }): HostProbe
         memoryAvailableMB: Math.max(0, config.memoryMB - 1024 - runningMemoryMB),
         osName: 'Linux',
         osVersion: os.release(),
-        vendor,
+        // What VirtualBox reports on a VT-x (Intel) or AMD-V host with nested paging.
+        features: [true, true, true, true, !amd, true, amd],
       };
     },
   };

@@ -17,6 +17,7 @@ export interface HostInterface {
   netmask: string;
   ipv6: string;
   ipv6Prefix: number;
+  wireless: boolean;
 }
 
 /**
@@ -50,7 +51,7 @@ export function formatHostInterfaces(ifs: readonly HostInterface[], networkPrefi
         `IPV6NetworkMaskPrefixLength: ${i.ipv6Prefix}\n` +
         `HardwareAddress: ${i.mac}\n` +
         'MediumType:      Ethernet\n' +
-        'Wireless:        No\n' +
+        `Wireless:        ${i.wireless ? 'Yes' : 'No'}\n` +
         `Status:          ${i.up ? 'Up' : 'Down'}\n` +
         `VBoxNetworkName: ${networkPrefix}${i.name}\n\n`,
     )
@@ -75,12 +76,17 @@ export type MediumState = 'created' | 'locked read' | 'locked write';
 
 /** `list hdds`: base media with "Parent UUID: base", each followed depth first by its children. */
 export function formatHdds(media: readonly Medium[], stateOf: (m: Medium) => MediumState): string {
-  const hdds = media.filter((m) => m.device === 'HardDisk');
+  return formatMedia(media, 'HardDisk', stateOf);
+}
+
+/** showMediumInfo per medium; hard disks carry a parent line ("base" at the top), DVD and floppy images none. */
+export function formatMedia(media: readonly Medium[], device: Medium['device'], stateOf: (m: Medium) => MediumState): string {
+  const hdds = media.filter((m) => m.device === device);
   let out = '';
   const show = (m: Medium, parent: string) => {
     out +=
       `UUID:           ${m.uuid}\n` +
-      `Parent UUID:    ${parent}\n` +
+      (device === 'HardDisk' ? `Parent UUID:    ${parent}\n` : '') +
       `State:          ${stateOf(m)}\n` +
       `Type:           normal (${parent === 'base' ? 'base' : 'differencing'})\n` +
       `Location:       ${m.location}\n` +
@@ -114,26 +120,19 @@ export interface HostInfo {
   memoryAvailableMB: number;
   osName: string;
   osVersion: string;
-  vendor: 'intel' | 'amd';
+  /** ProcessorFeature flags in VirtualBox's order: HW virt, PAE, long mode, nested paging,
+   *  unrestricted guest, nested HW virt, virt. vmsave/vmload. */
+  features: readonly [boolean, boolean, boolean, boolean, boolean, boolean, boolean];
 }
 
 export function formatHostInfo(h: HostInfo): string {
   const iso = new Date(h.timeMs).toISOString();
-  const amd = h.vendor === 'amd';
-  const features: [string, boolean][] = [
-    ['HW virtualization', true],
-    ['PAE', true],
-    ['long mode', true],
-    ['nested paging', true],
-    ['unrestricted guest', !amd],
-    ['nested HW virtualization', true],
-    ['virt. vmsave/vmload', amd],
-  ];
+  const names = ['HW virtualization', 'PAE', 'long mode', 'nested paging', 'unrestricted guest', 'nested HW virtualization', 'virt. vmsave/vmload'];
   let out = 'Host Information:\n\n';
   out += `Host time: ${iso.slice(0, 19)}.${iso.slice(20, 23)}000000Z\n`;
   out += `Processor online count: ${h.cpus}\nProcessor count: ${h.cpus}\n`;
   out += `Processor online core count: ${h.cpus}\nProcessor core count: ${h.cpus}\n`;
-  for (const [name, yes] of features) out += `Processor supports ${name}: ${yes ? 'yes' : 'no'}\n`;
+  names.forEach((name, i) => (out += `Processor supports ${name}: ${h.features[i] ? 'yes' : 'no'}\n`));
   for (let i = 0; i < h.cpus; i++) {
     out += h.cpuSpeed ? `Processor#${i} speed: ${h.cpuSpeed} MHz\n` : `Processor#${i} speed: unknown\n`;
     out += `Processor#${i} description: ${h.cpuDescription}\n`;

@@ -75,6 +75,14 @@ export interface Hardware {
   paravirt: string;
   graphics: string;
   audioEnabled: boolean;
+  /** Machine-readable audio driver name: default, null, pulse, alsa, oss… */
+  audioDriver: string;
+  /** hidpointing / hidkeyboard machine-readable names. */
+  pointing: string;
+  keyboard: string;
+  usbOhci: boolean;
+  usbEhci: boolean;
+  usbXhci: boolean;
   description: string;
   nics: Nic[];
   storage: StorageController[];
@@ -194,6 +202,12 @@ export function newMachine(n: NewMachine): Machine {
     paravirt: 'default',
     graphics: 'vboxvga',
     audioEnabled: true,
+    audioDriver: 'default',
+    pointing: 'ps2mouse',
+    keyboard: 'ps2kbd',
+    usbOhci: false,
+    usbEhci: false,
+    usbXhci: false,
     description: '',
     nics: Array.from({ length: MAX_NICS.ich9 }, (_, i) => defaultNic(i, nicType, os !== undefined)),
     storage: [],
@@ -213,15 +227,15 @@ export function machineDir(m: Pick<Machine, 'cfgFile'>): string {
   return m.cfgFile.slice(0, m.cfgFile.lastIndexOf('/'));
 }
 
-export function hardwareOf(m: Machine): Hardware {
-  const {
-    ostype, memory, vram, cpus, chipset, firmware, pae, longMode, x2apic, apic, hpet, ioapic, acpi, rtcUseUtc,
-    nestedHwVirt, largePages, boot, paravirt, graphics, audioEnabled, description, nics, storage,
-  } = m;
-  return structuredClone({
-    ostype, memory, vram, cpus, chipset, firmware, pae, longMode, x2apic, apic, hpet, ioapic, acpi, rtcUseUtc,
-    nestedHwVirt, largePages, boot, paravirt, graphics, audioEnabled, description, nics, storage,
-  });
+const HARDWARE_KEYS = [
+  'ostype', 'memory', 'vram', 'cpus', 'chipset', 'firmware', 'pae', 'longMode', 'x2apic', 'apic', 'hpet', 'ioapic', 'acpi',
+  'rtcUseUtc', 'nestedHwVirt', 'largePages', 'boot', 'paravirt', 'graphics', 'audioEnabled', 'audioDriver', 'pointing',
+  'keyboard', 'usbOhci', 'usbEhci', 'usbXhci', 'description', 'nics', 'storage',
+] as const satisfies readonly (keyof Hardware)[];
+
+/** A deep copy of the configuration part of a machine (what snapshots freeze and clones copy). */
+export function hardwareOf(m: Hardware): Hardware {
+  return structuredClone(Object.fromEntries(HARDWARE_KEYS.map((k) => [k, m[k]]))) as unknown as Hardware;
 }
 
 /** Walks the snapshot tree depth first, parents before children. */

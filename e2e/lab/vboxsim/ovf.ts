@@ -242,7 +242,8 @@ export function parseOvf(xml: string): OvfDescriptor {
       { href: files.get(attr(k, 'fileRef') ?? '') ?? '', capacity: Number(attr(k, 'capacity') ?? 0), format: attr(k, 'format') ?? '' },
     ]),
   );
-  const vsNodes = [...children(env, 'VirtualSystem'), ...children(child(env, 'VirtualSystemCollection') ?? env, 'VirtualSystem')];
+  const collection = child(env, 'VirtualSystemCollection');
+  const vsNodes = [...children(env, 'VirtualSystem'), ...(collection ? children(collection, 'VirtualSystem') : [])];
   const systems = vsNodes.map((vs): OvfVirtualSystem => {
     const sys: OvfVirtualSystem = {
       name: attr(vs, 'id') ?? '',

@@ -73,6 +73,13 @@ const GRAPHICS_HUMAN: Record<string, string> = { null: 'Null', vboxvga: 'VBoxVGA
 const BOOT_HUMAN: Record<string, string> = {
   floppy: 'Floppy', dvd: 'DVD', disk: 'HardDisk', net: 'Network', none: 'Not Assigned',
 };
+const POINTING_HUMAN: Record<string, string> = {
+  none: 'None', ps2mouse: 'PS/2 Mouse', usbmouse: 'USB Mouse', usbtablet: 'USB Tablet', combomouse: 'USB Tablet and PS/2 Mouse', usbmultitouch: 'USB Multi-Touch',
+};
+const KEYBOARD_HUMAN: Record<string, string> = { none: 'None', ps2kbd: 'PS/2 Keyboard', usbkbd: 'USB Keyboard', combokbd: 'USB and PS/2 Keyboard' };
+const AUDIO_HUMAN: Record<string, string> = {
+  default: 'Default', null: 'Null', oss: 'OSS', alsa: 'ALSA', pulse: 'PulseAudio', coreaudio: 'CoreAudio', was: 'Windows Audio Session (WAS)', dsound: 'DirectSound',
+};
 const HYPERV_TYPES = new Set([
   'Windows11_64', 'Windows10', 'Windows10_64', 'Windows81', 'Windows81_64', 'Windows8', 'Windows8_64', 'Windows7',
   'Windows7_64', 'WindowsVista', 'WindowsVista_64', 'Windows2012', 'Windows2012_64', 'Windows2008', 'Windows2008_64',
@@ -344,8 +351,8 @@ export function formatVmInfo(m: Machine, details: Details, ctx: VmInfoContext): 
   p.str('vmprocpriority', 'VM process priority:', 'default');
   showStorage(p, m, ctx);
   showNics(p, m);
-  p.str('hidpointing', 'Pointing Device:', p.mr ? 'ps2mouse' : 'PS/2 Mouse');
-  p.str('hidkeyboard', 'Keyboard Device:', p.mr ? 'ps2kbd' : 'PS/2 Keyboard');
+  p.str('hidpointing', 'Pointing Device:', p.mr ? m.pointing : (POINTING_HUMAN[m.pointing] ?? 'Unknown'));
+  p.str('hidkeyboard', 'Keyboard Device:', p.mr ? m.keyboard : (KEYBOARD_HUMAN[m.keyboard] ?? 'Unknown'));
   for (let i = 1; i <= 4; i++) {
     if (p.mr) p.raw(`uart${i}="off"\n`);
     else p.human(`UART ${i}:`, 'disabled');
@@ -354,8 +361,8 @@ export function formatVmInfo(m: Machine, details: Details, ctx: VmInfoContext): 
     if (p.mr) p.raw(`lpt${i}="off"\n`);
     else p.human(`LPT ${i}:`, 'disabled');
   }
-  if (p.mr) p.raw(`audio="${m.audioEnabled ? 'default' : 'none'}"\n`);
-  else p.human('Audio:', m.audioEnabled ? 'enabled (Driver: Default, Controller: AC97, Codec: STAC9700)' : 'disabled');
+  if (p.mr) p.raw(`audio="${m.audioEnabled ? m.audioDriver : 'none'}"\n`);
+  else p.human('Audio:', m.audioEnabled ? `enabled (Driver: ${AUDIO_HUMAN[m.audioDriver] ?? 'Unknown'}, Controller: AC97, Codec: STAC9700)` : 'disabled');
   p.bool('audio_out', 'Audio playback:', false);
   p.bool('audio_in', 'Audio capture:', false);
   p.str('clipboard', 'Clipboard Mode:', 'disabled');
@@ -367,9 +374,9 @@ export function formatVmInfo(m: Machine, details: Details, ctx: VmInfoContext): 
   }
   if (p.mr) p.raw('vrde="off"\n');
   else p.human('VRDE:', 'disabled');
-  p.bool('usb', 'OHCI USB:', false);
-  p.bool('ehci', 'EHCI USB:', false);
-  p.bool('xhci', 'xHCI USB:', false);
+  p.bool('usb', 'OHCI USB:', m.usbOhci);
+  p.bool('ehci', 'EHCI USB:', m.usbEhci);
+  p.bool('xhci', 'xHCI USB:', m.usbXhci);
   if (!p.mr) {
     p.human('USB Device Filters:', '<none>');
     if (running) {

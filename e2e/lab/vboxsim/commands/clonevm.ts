@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { argumentError, comFailure, syntaxError } from '../errors';
 import { getopt, type OptDef } from '../getopt';
-import { generateMac, machineDir, newMachine, type Hardware, type Machine } from '../machine';
+import { generateMac, hardwareOf, machineDir, newMachine, type Hardware, type Machine } from '../machine';
 import type { Medium } from '../store';
 import { findMachine, findSnapshot, PROGRESS_OK, site, type Ctx } from './context';
 import { composeMachineFilename, defaultMachineFolder, parseGroups, writeSettingsFile } from './createvm';
@@ -89,11 +89,9 @@ export function clonevm(args: string[], ctx: Ctx): void {
       CLONE_TO,
     );
   }
-  const hw: Hardware = structuredClone(snap ? snap.hardware : source);
+  const hw: Hardware = snap ? snap.hardware : source;
   const id = uuid ?? ctx.uuid();
-  const target: Machine = { ...newMachine({ uuid: id, name: trgName, ostype: hw.ostype, groups, cfgFile, now: ctx.now() }) };
-  const { ostype, memory, vram, cpus, chipset, firmware, pae, longMode, x2apic, apic, hpet, ioapic, acpi, rtcUseUtc, nestedHwVirt, largePages, boot, paravirt, graphics, audioEnabled, description, nics, storage } = hw;
-  Object.assign(target, { ostype, memory, vram, cpus, chipset, firmware, pae, longMode, x2apic, apic, hpet, ioapic, acpi, rtcUseUtc, nestedHwVirt, largePages, boot, paravirt, graphics, audioEnabled, description, nics, storage });
+  const target: Machine = Object.assign(newMachine({ uuid: id, name: trgName, ostype: hw.ostype, groups, cfgFile, now: ctx.now() }), hardwareOf(hw));
   target.extradata = structuredClone(source.extradata);
   // New MAC addresses unless asked to keep them (all, or only those of NAT adapters).
   for (const nic of target.nics) {

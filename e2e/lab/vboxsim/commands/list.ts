@@ -6,6 +6,7 @@ import {
   formatHostInfo,
   formatHostInterfaces,
   formatIntnets,
+  formatMedia,
   formatOsTypes,
   formatSystemProperties,
   formatVmList,
@@ -90,6 +91,10 @@ export function list(args: string[], ctx: Ctx): void {
     }
     case 'hdds':
       return ctx.out(formatHdds(ctx.tx.registry.media, mediumStates(machines, ctx.tx.registry.media)));
+    case 'dvds':
+      return ctx.out(formatMedia(ctx.tx.registry.media, 'DVD', mediumStates(machines, ctx.tx.registry.media)));
+    case 'floppies':
+      return ctx.out(formatMedia(ctx.tx.registry.media, 'Floppy', mediumStates(machines, ctx.tx.registry.media)));
     case 'systemproperties':
       return ctx.out(formatSystemProperties({ defaultMachineFolder: defaultMachineFolder(ctx.config.home) }));
     case 'extpacks':

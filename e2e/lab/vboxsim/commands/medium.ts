@@ -1,6 +1,6 @@
 // Virtual disks: `createmedium|createhd disk …`, `closemedium …` (VBoxManageDisk.cpp) and the
-// differencing images snapshots and linked clones make. Image files are sparse files of the
-// requested size: real space is only used for what is written.
+// differencing images snapshots and linked clones make. Image files start empty, like a dynamically
+// allocated image that holds no data yet; the registry keeps their logical size.
 import fs from 'node:fs';
 import path from 'node:path';
 import { argumentError, comFailure, formatContext, formatErrorInfo, msgError, syntaxError, VBoxError } from '../errors';
@@ -17,12 +17,10 @@ const CLOSE = site(F, 1875, 'Close()');
 const FORMATS: Record<string, MediumFormat> = { vdi: 'VDI', vmdk: 'VMDK', vhd: 'VHD', raw: 'RAW' };
 const EXT: Record<MediumFormat, string> = { VDI: '.vdi', VMDK: '.vmdk', VHD: '.vhd', RAW: '.img' };
 
-/** Creates the image file (sparse) and registers it. */
+/** Creates the (empty) image file and registers it. */
 export function registerMedium(tx: Tx, m: Medium): Medium {
   fs.mkdirSync(path.dirname(m.location), { recursive: true });
-  const fd = fs.openSync(m.location, 'w');
-  fs.ftruncateSync(fd, m.parent ? 0 : m.logicalSize);
-  fs.closeSync(fd);
+  fs.writeFileSync(m.location, '');
   tx.registry.media.push(m);
   tx.touchRegistry();
   return m;

@@ -61,6 +61,17 @@ const OPTS: OptDef[] = [
   opt('--audio-enabled', 'audioenabled', 'onoff'),
   opt('--audioenabled', 'audioenabled', 'onoff'),
   opt('--hpet', 'hpet', 'onoff'),
+  opt('--mouse', 'mouse', 'string'),
+  opt('--keyboard', 'keyboard', 'string'),
+  opt('--usb-ohci', 'usbohci', 'onoff'),
+  opt('--usbohci', 'usbohci', 'onoff'),
+  opt('--usb', 'usbohci', 'onoff'),
+  opt('--usb-ehci', 'usbehci', 'onoff'),
+  opt('--usbehci', 'usbehci', 'onoff'),
+  opt('--usb-xhci', 'usbxhci', 'onoff'),
+  opt('--usbxhci', 'usbxhci', 'onoff'),
+  opt('--audio-driver', 'audiodriver', 'string'),
+  opt('--audiodriver', 'audiodriver', 'string'),
   opt('--chipset', 'chipset', 'string'),
 ];
 
@@ -185,6 +196,37 @@ export function modifyvm(args: string[], ctx: Ctx): void {
         case 'audioenabled':
           m.audioEnabled = v as boolean;
           break;
+        case 'mouse': {
+          const v2 = { ps2: 'ps2mouse', usb: 'usbmouse', usbtablet: 'usbtablet', usbmultitouch: 'usbmultitouch', usbmtscreenpluspad: 'usbmultitouch' }[s.toLowerCase()];
+          if (!v2) throw new VBoxError(msgError(`Invalid type '${s}' specfied for pointing device`), 1);
+          m.pointing = v2;
+          // A USB pointing device needs a USB controller: VBoxManage enables OHCI with it.
+          if (v2 !== 'ps2mouse' && !m.usbOhci && !m.usbEhci && !m.usbXhci) m.usbOhci = true;
+          break;
+        }
+        case 'keyboard': {
+          const v2 = { ps2: 'ps2kbd', usb: 'usbkbd' }[s.toLowerCase()];
+          if (!v2) throw new VBoxError(msgError(`Invalid type '${s}' specfied for keyboard`), 1);
+          m.keyboard = v2;
+          if (v2 === 'usbkbd' && !m.usbOhci && !m.usbEhci && !m.usbXhci) m.usbOhci = true;
+          break;
+        }
+        case 'usbohci':
+          m.usbOhci = v as boolean;
+          break;
+        case 'usbehci':
+          m.usbEhci = v as boolean;
+          break;
+        case 'usbxhci':
+          m.usbXhci = v as boolean;
+          break;
+        case 'audiodriver': {
+          const d = s.toLowerCase();
+          if (!['none', 'default', 'null', 'oss', 'alsa', 'pulse'].includes(d))
+            throw new VBoxError(msgError(`Invalid --audio-driver argument '${s}'`), 1);
+          m.audioDriver = d === 'none' ? 'null' : d;
+          break;
+        }
         case 'paravirt': {
           const p = s.toLowerCase();
           if (!['none', 'default', 'legacy', 'minimal', 'hyperv', 'kvm'].includes(p))

@@ -4,7 +4,7 @@ import { comFailure, formatErrorInfo, syntaxError, VBoxError } from '../errors';
 import { getopt, type OptDef } from '../getopt';
 import { additionsProps, dropTransient, hostInfoProps, nanoTimestamp } from '../guestprops';
 import { isProxyAppliance } from '../dmi';
-import type { Machine } from '../machine';
+import { maxNics, type Machine } from '../machine';
 import { PowerUpError } from '../runtime/runtime';
 import { findMachine, site, type Ctx } from './context';
 
@@ -24,6 +24,11 @@ const SESSION_NAMES: Record<string, string> = { gui: 'GUI/Qt', headless: 'headle
 
 /** Powers a VM up through the runtime and records the new state (shared with `import`-less flows). */
 export function powerUp(ctx: Ctx, m: Machine, sessionName: string): void {
+  // Console::i_configConstructor: a bridged adapter needs an existing host interface.
+  const hostIfs = new Set(ctx.host.bridgedInterfaces().map((i) => i.name));
+  for (const nic of m.nics.slice(0, maxNics(m)))
+    if (nic.enabled && nic.attachment === 'bridged' && !hostIfs.has(nic.bridgeAdapter))
+      throw new PowerUpError(`Nonexistent host networking interface, name '${nic.bridgeAdapter}' (VERR_INTERNAL_ERROR)`, 'NS_ERROR_FAILURE', 'ConsoleWrap', 'IConsole');
   m.running = ctx.runtime.start(m);
   m.state = 'running';
   m.stateChangeTime = ctx.now();

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { SimConfig } from '../config';
 import { guestDmi, isProxyAppliance, writeGuestDmi } from '../dmi';
 import { maxNics, type Machine, type Nic, type RunningVm } from '../machine';
-import { netnsName, PowerUpError, type NicCounters, type VmRuntime } from './runtime';
+import { netnsName, type NicCounters, type VmRuntime } from './runtime';
 import { guestDir, udhcpcArgv } from './guest';
 
 /** Host-side veth of NIC `slot`: "vb" + 8 hex of the UUID + "n" + slot (at most 13 characters). */
@@ -65,11 +65,6 @@ export function namespaceRuntime(config: SimConfig): VmRuntime {
   const guard = () => {
     if (inRootNetns()) throw new Error('vboxsim: refusing to create VM devices in the root network namespace');
   };
-  const bridgedExists = (nic: Nic) => {
-    const want = nic.bridgeAdapter;
-    return want !== '' && (linkExists(want) || want === config.lanIf);
-  };
-
   /** The bridge a NIC's host end belongs in, '' for none; whether its link is up. */
   const wiring = (nic: Nic): { bridge: string; up: boolean } => {
     if (!nic.cable || nic.attachment === 'null') return { bridge: '', up: false };
@@ -112,11 +107,6 @@ export function namespaceRuntime(config: SimConfig): VmRuntime {
   return {
     start(m) {
       guard();
-      for (let slot = 1; slot <= maxNics(m); slot++) {
-        const nic = m.nics[slot - 1] as Nic;
-        if (nic.enabled && nic.attachment === 'bridged' && !bridgedExists(nic))
-          throw new PowerUpError(`Nonexistent host networking interface, name '${nic.bridgeAdapter}' (VERR_INTERNAL_ERROR)`, 'NS_ERROR_FAILURE', 'ConsoleWrap', 'IConsole');
-      }
       const ns = netnsName(config.netnsPrefix, m.uuid);
       // A namespace left over from a crashed simulator would block the name: clear it first.
       if (fs.existsSync(`/run/netns/${ns}`)) {
