@@ -8,6 +8,7 @@ import HostsPanel from './panels/HostsPanel';
 import InspectorPanel from './panels/InspectorPanel';
 import PalettePanel from './panels/PalettePanel';
 import { useApp } from './store/app';
+import { bindHosts, loadHosts } from './store/hosts';
 
 const CONNECTION_LABEL = { open: 'connected', connecting: 'connecting…', closed: 'disconnected — retrying' } as const;
 
@@ -22,14 +23,19 @@ export default function App({ connection }: { connection: Connection }) {
     setConnection(connection.initialState);
     const offState = connection.onState((s) => {
       setConnection(s);
-      // After a reconnect, catch up on what was logged while the socket was down.
-      if (s === 'open') void client.call('activity.list').then(addActivity);
+      // After a reconnect, catch up on what was logged, and the hosts' state, while the socket was down.
+      if (s === 'open') {
+        void client.call('activity.list').then(addActivity);
+        void loadHosts(client);
+      }
     });
     const offActivity = client.on('activity', (e) => addActivity([e]));
+    const offHosts = bindHosts(client);
     void client.call('activity.list').then(addActivity);
     return () => {
       offState();
       offActivity();
+      offHosts();
     };
   }, [connection]);
 
@@ -53,7 +59,7 @@ export default function App({ connection }: { connection: Connection }) {
           </button>
         </header>
         <aside className="left">
-          <HostsPanel />
+          <HostsPanel client={connection.client} />
           <PalettePanel />
         </aside>
         <main className="center">
