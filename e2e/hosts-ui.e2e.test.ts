@@ -49,6 +49,12 @@ describe('Hosts panel and Discover dialog, against the lab', () => {
     await page.getByTestId('discover-ranges-error').waitFor();
     await expect(page.getByTestId('discover-state').getAttribute('data-phase')).resolves.toBe('idle');
 
+    // A range the core refuses (too large) comes back as the core's own message; nothing is swept.
+    await page.getByTestId('discover-ranges').fill('10.0.0.0/8');
+    await page.getByTestId('discover-start').click();
+    await expect(page.getByTestId('discover-error').textContent()).resolves.toMatch(/10\.0\.0\.0\/8/);
+    await expect(page.getByTestId('discover-results').count()).resolves.toBe(0);
+
     await page.getByTestId('discover-ranges').fill(lab.cidr);
     await page.getByTestId('discover-user').fill(lab.user);
     await page.getByTestId('discover-method-password').check();
@@ -87,6 +93,8 @@ describe('Hosts panel and Discover dialog, against the lab', () => {
     await page.getByTestId('add-host-submit').click();
     await expect(page.getByTestId('add-host-name-error').textContent()).resolves.toMatch(/letters, digits/);
     await expect(page.getByTestId('add-host-password').inputValue()).resolves.toBe('');
+    await expect(page.getByTestId('add-host-name').getAttribute('aria-invalid')).resolves.toBe('true');
+    await screenshot(page, 'hosts-add-invalid');
 
     const name = `lab-${target.name}`;
     await page.getByTestId('add-host-name').fill(name);
@@ -94,7 +102,7 @@ describe('Hosts panel and Discover dialog, against the lab', () => {
     await page.getByTestId('add-host-submit').click();
     await form.waitFor({ state: 'detached' });
     await candidateRow(page, target.address).getByText('in inventory').waitFor();
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.keyboard.press('Escape'); // the keyboard closes the dialog on top
     await dialog.waitFor({ state: 'detached' });
 
     // Refresh: a progress indicator while it runs, then the host reachable with its version and figures.
