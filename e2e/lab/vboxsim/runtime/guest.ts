@@ -113,8 +113,9 @@ function detached(argv: string[], log: string): void {
 function rootAccounts(dir: string): { passwd: string; shadow: string } {
   const home = path.join(dir, 'root');
   fs.mkdirSync(home, { recursive: true });
+  // root first, so uid 0 resolves to root even when the host's copy has other uid-0 accounts.
   const replace = (file: string, line: string) =>
-    [...fs.readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('root:')), line, ''].join('\n');
+    [line, ...fs.readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('root:')), ''].join('\n');
   const passwd = path.join(dir, 'passwd');
   const shadow = path.join(dir, 'shadow');
   fs.writeFileSync(passwd, replace('/etc/passwd', `root:x:0:0:root:${home}:/bin/sh`));

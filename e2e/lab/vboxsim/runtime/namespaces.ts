@@ -36,9 +36,15 @@ function ipBatch(lines: string[]): void {
   if (lines.length) ip(['-batch', '-'], `${lines.join('\n')}\n`);
 }
 
-function inRootNetns(): boolean {
+/**
+ * Whether devices may be made here: only in a lab host's namespace (it has the LAN bridge) and
+ * never in the machine's root namespace (when that can be checked: an SSH session may not be
+ * allowed to look at pid 1).
+ */
+function safeNetns(lanBridge: string): boolean {
+  if (!fs.existsSync(`/sys/class/net/${lanBridge}`)) return false;
   try {
-    return fs.statSync('/proc/self/ns/net').ino === fs.statSync('/proc/1/ns/net').ino;
+    return fs.statSync('/proc/self/ns/net').ino !== fs.statSync('/proc/1/ns/net').ino;
   } catch {
     return true;
   }
@@ -63,7 +69,8 @@ function macWithColons(mac: string): string {
 export function namespaceRuntime(config: SimConfig): VmRuntime {
   const rootNs = (args: string[]) => execFileSync('nsenter', [`--mount=${config.rootMountNs}`, '--', 'ip', 'netns', ...args], { stdio: 'pipe' });
   const guard = () => {
-    if (inRootNetns()) throw new Error('vboxsim: refusing to create VM devices in the root network namespace');
+    if (!safeNetns(config.lanBridge))
+      throw new Error(`vboxsim: refusing to create VM devices outside a lab host namespace (no ${config.lanBridge}, or the root namespace)`);
   };
   /** The bridge a NIC's host end belongs in, '' for none; whether its link is up. */
   const wiring = (nic: Nic): { bridge: string; up: boolean } => {
