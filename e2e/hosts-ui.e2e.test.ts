@@ -113,7 +113,34 @@ describe('Hosts panel and Discover dialog, against the lab', () => {
     await row.getByTestId('host-refreshing').waitFor({ state: 'detached', timeout: 60_000 });
     await expect(row.getByTestId('host-status').textContent()).resolves.toMatch(/^VirtualBox \d+\.\d+\.\d+\S*$/);
     await expect(row.getByTestId('host-figures').textContent()).resolves.toMatch(/CPU\d+ CPUs.*RAM.+ \/ .+\d+ VMs? · (no dcod-proxy|dcod-proxy present)/);
+
+    // Two more through the empty form, with the lab key file: the plain host, and the router, which runs no sshd.
+    const plain = lab.hosts.find((h) => h.kind === 'plain');
+    const more = [...(plain ? [{ name: 'lab-plain', address: plain.address }] : []), { name: 'lab-router', address: lab.gateway }];
+    for (const h of more) {
+      await page.getByTestId('hosts-add').click();
+      await page.getByTestId('add-host-name').fill(h.name);
+      await page.getByTestId('add-host-address').fill(h.address);
+      await page.getByTestId('add-host-user').fill(lab.user);
+      await page.getByTestId('add-host-method-key').check();
+      await page.getByTestId('add-host-keyfile').fill(lab.keyPath);
+      await page.getByTestId('add-host-submit').click();
+      await page.getByTestId('add-host-dialog').waitFor({ state: 'detached' });
+    }
+    await page.getByTestId('hosts-refresh').click();
+    await page.getByTestId('host-refreshing').first().waitFor({ state: 'detached', timeout: 60_000 });
+    await expect(page.getByTestId('hosts-refresh').isEnabled()).resolves.toBe(true);
+    if (plain) await expect(page.getByTestId('host-lab-plain').getByTestId('host-status').textContent()).resolves.toMatch(/^SSH, no VirtualBox/);
+    await expect(page.getByTestId('host-lab-router').getByTestId('host-status').textContent()).resolves.toMatch(/^Unreachable.+/);
     await screenshot(page, 'hosts-panel');
+
+    // Remove asks first, and Cancel keeps the host.
+    const router = page.getByTestId('host-lab-router');
+    await router.getByTestId('host-remove').click();
+    await router.getByTestId('host-remove-confirm').getByRole('button', { name: 'Cancel' }).click();
+    await router.getByTestId('host-remove').click();
+    await router.getByTestId('host-remove-confirm').getByRole('button', { name: 'Remove' }).click();
+    await router.waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'Toggle theme' }).click();
     await screenshot(page, 'hosts-panel-light');
