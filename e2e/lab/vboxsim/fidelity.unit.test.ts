@@ -88,6 +88,22 @@ function fromWindowsPaths(capture: string, base: string): string {
 
 const UTC = (iso: string) => Date.parse(`${iso}Z`);
 
+/** A Windows host's error text as the Linux (XPCOM) build prints it, at 7.0.14's source line. */
+function asLinuxError(text: string, line: [number, number]): string {
+  return text
+    .replaceAll('VBoxManage.exe', 'VBoxManage')
+    .replace('callee IUnknown', 'callee nsISupports')
+    .replace(`line ${line[0]}`, `line ${line[1]}`);
+}
+
+/** A machine whose VM process runs (so it holds its session lock). */
+function runningVm(name: string): Sim {
+  const s = sim();
+  s.ok('createvm', '--name', name, '--register');
+  s.ok('startvm', name, '--type', 'headless');
+  return s;
+}
+
 // Differences between the 7.2.20 Windows captures and a 7.0 Linux host, from the two versions'
 // VBoxManageInfo.cpp and the host build options.
 const V72: Differences = {
@@ -946,19 +962,12 @@ const CASES: Record<string, Case> = {
       expect(r.code).toBe(1);
       // Windows: program name VBoxManage.exe, COM callee IUnknown (XPCOM: nsISupports); the
       // context line number is 7.2.20's (3249) where 7.0.14 has 3138.
-      const want = fixture('win-7.2.20-error-showvminfo-vm-not-found.stderr.txt')
-        .replaceAll('VBoxManage.exe', 'VBoxManage')
-        .replace('callee IUnknown', 'callee nsISupports')
-        .replace('at line 3249', 'at line 3138');
-      expect(r.stderr).toBe(want);
+      expect(r.stderr).toBe(asLinuxError(fixture('win-7.2.20-error-showvminfo-vm-not-found.stderr.txt'), [3249, 3138]));
     },
   },
   'error-modifyvm-locked-for-session-2013-packer-184.stderr.txt': {
     test() {
-      const s = sim();
-      s.ok('createvm', '--name', 'packer-centos-6_4-64-hdp', '--register');
-      s.ok('startvm', 'packer-centos-6_4-64-hdp', '--type', 'headless');
-      const r = s.run('modifyvm', 'packer-centos-6_4-64-hdp', '--memory', '1024');
+      const r = runningVm('packer-centos-6_4-64-hdp').run('modifyvm', 'packer-centos-6_4-64-hdp', '--memory', '1024');
       expect(r.code).toBe(1);
       // 2013 (4.x): component "Machine" before the 5.0 API wrappers ("MachineWrap"); line 425 then, 640 in 7.0.14.
       const want = fixture('error-modifyvm-locked-for-session-2013-packer-184.stderr.txt').replace('component Machine,', 'component MachineWrap,').replace('line 425', 'line 640');
@@ -967,37 +976,24 @@ const CASES: Record<string, Case> = {
   },
   'error-storagectl-locked-for-session-5.2.10-linux-metasploitable3-285.stderr.txt': {
     test() {
-      const s = sim();
-      s.ok('createvm', '--name', 'metasploitable3-win2k8', '--register');
-      s.ok('startvm', 'metasploitable3-win2k8', '--type', 'headless');
-      const r = s.run('storagectl', 'metasploitable3-win2k8', '--name', 'IDE Controller', '--add', 'ide');
+      const r = runningVm('metasploitable3-win2k8').run('storagectl', 'metasploitable3-win2k8', '--name', 'IDE Controller', '--add', 'ide');
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(fixture('error-storagectl-locked-for-session-5.2.10-linux-metasploitable3-285.stderr.txt').replace('line 1048', 'line 1057'));
     },
   },
   'error-startvm-locked-by-session-linux-2023-GOAD-126.stderr.txt': {
     test() {
-      const s = sim();
-      s.ok('createvm', '--name', 'DC01', '--register');
-      s.ok('startvm', 'DC01', '--type', 'headless');
-      const r = s.run('startvm', 'DC01', '--type', 'headless');
+      const r = runningVm('DC01').run('startvm', 'DC01', '--type', 'headless');
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(fixture('error-startvm-locked-by-session-linux-2023-GOAD-126.stderr.txt').replace('line 726', 'line 880'));
     },
   },
   'error-startvm-locked-by-session-windows-2024-ansible-for-devops-581.stderr.txt': {
     test() {
-      const s = sim();
       const name = 'BashScripts_scriptbox_1711194524335_50351';
-      s.ok('createvm', '--name', name, '--register');
-      s.ok('startvm', name, '--type', 'headless');
-      const r = s.run('startvm', name, '--type', 'headless');
+      const r = runningVm(name).run('startvm', name, '--type', 'headless');
       // Windows: VBoxManage.exe and callee IUnknown; MSVC numbers the last line of the statement (881).
-      const want = fixture('error-startvm-locked-by-session-windows-2024-ansible-for-devops-581.stderr.txt')
-        .replaceAll('VBoxManage.exe', 'VBoxManage')
-        .replace('callee IUnknown', 'callee nsISupports')
-        .replace('line 881', 'line 880');
-      expect(r.stderr).toBe(want);
+      expect(r.stderr).toBe(asLinuxError(fixture('error-startvm-locked-by-session-windows-2024-ansible-for-devops-581.stderr.txt'), [881, 880]));
     },
   },
   'error-startvm-nonexistent-host-interface-2014-bsdploy-42.stderr.txt': {

@@ -21,6 +21,17 @@ export interface Nic {
   speed: number;
 }
 
+/** Which adapter setting names an attachment's network (NAT and "not attached" have none). */
+export const NETWORK_FIELD: Record<Attachment, 'bridgeAdapter' | 'intnet' | 'hostOnlyAdapter' | 'genericDriver' | 'natNetwork' | undefined> = {
+  null: undefined,
+  nat: undefined,
+  bridged: 'bridgeAdapter',
+  intnet: 'intnet',
+  hostonly: 'hostOnlyAdapter',
+  generic: 'genericDriver',
+  natnetwork: 'natNetwork',
+};
+
 export type StorageBus = 'IDE' | 'SATA' | 'SCSI' | 'SAS' | 'Floppy' | 'PCIe' | 'VirtioSCSI' | 'USB';
 export type DeviceKind = 'hdd' | 'dvd' | 'fdd';
 

@@ -139,7 +139,7 @@ export function withState<T>(stateDir: string, fn: (tx: Tx) => T): T {
       const owner = Number(fs.readFileSync(lock, { encoding: 'utf8', flag: 'a+' }));
       // A holder that died (killed VBoxManage) must not wedge the host: take its lock over.
       if (owner > 0 && !pidAlive(owner)) fs.rmSync(lock, { force: true });
-      else if (Date.now() > deadline) throw new Error(`vboxsim: state lock ${lock} held by pid ${owner}`);
+      else if (Date.now() > deadline) throw new Error(`vboxsim: state lock ${lock} held by pid ${owner}`, { cause: e });
       else sleep(5);
     }
   }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatContext, formatErrorInfo, msgError, syntaxError, VBoxError } from '../errors';
-import { generateMac, newMachine, NIC_TYPES, type Attachment, type Machine, type NicType, type StorageController } from '../machine';
+import { generateMac, NETWORK_FIELD, newMachine, NIC_TYPES, type Attachment, type Machine, type NicType, type StorageController } from '../machine';
 import { buildOvf, formatManifest, NIC_TYPE_NUMBER, OVF_DISK_FORMAT, parseManifest, parseOvf, type OvfNetworkMode, type OvfNic, type OvfVirtualSystem } from '../ovf';
 import { readTar, writeTar, type TarEntry } from '../tar';
 import { findMachine, lookupMachine, PROGRESS_OK, site, type Ctx } from './context';
@@ -47,7 +47,8 @@ function systemOf(ctx: Ctx, m: Machine, nomacs: 'none' | 'all' | 'butnat', diskN
   const nics: OvfNic[] = m.nics.flatMap((n, slot) => {
     if (!n.enabled || slot >= (m.chipset === 'ich9' ? 36 : 8)) return [];
     const keep = nomacs === 'none' || (nomacs === 'butnat' && n.attachment === 'nat');
-    const network = n.attachment === 'bridged' ? n.bridgeAdapter : n.attachment === 'intnet' ? n.intnet : n.attachment === 'hostonly' ? n.hostOnlyAdapter : n.attachment === 'natnetwork' ? n.natNetwork : n.attachment === 'generic' ? n.genericDriver : '';
+    const field = NETWORK_FIELD[n.attachment];
+    const network = field ? n[field] : '';
     return [{ slot, type: n.type, mode: MODE_OF[n.attachment], network, mac: keep ? n.mac : '', cable: n.cable }];
   });
   return {
@@ -290,11 +291,8 @@ function createImported(ctx: Ctx, p: ImportPlan, pkg: Map<string, Buffer>, optio
     nic.mac = keepMac && o.mac ? o.mac : generateMac();
     nic.cable = o.cable;
     nic.attachment = ATTACHMENT_OF[o.mode];
-    if (o.mode === 'Internal') nic.intnet = o.network;
-    if (o.mode === 'Bridged') nic.bridgeAdapter = o.network;
-    if (o.mode === 'HostOnly') nic.hostOnlyAdapter = o.network;
-    if (o.mode === 'NATNetwork') nic.natNetwork = o.network;
-    if (o.mode === 'Generic') nic.genericDriver = o.network;
+    const field = NETWORK_FIELD[nic.attachment];
+    if (field) nic[field] = o.network;
   }
   const controllers = new Map<number, StorageController>();
   for (const c of p.sys.controllers) {

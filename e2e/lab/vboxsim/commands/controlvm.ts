@@ -4,7 +4,7 @@ import path from 'node:path';
 import { comFailure, msgError, plainFailure, syntaxError, VBoxError } from '../errors';
 import { parseBool } from '../getopt';
 import { dropTransient } from '../guestprops';
-import { machineDir, maxNics, type Machine, type Nic } from '../machine';
+import { machineDir, maxNics, NETWORK_FIELD, type Attachment, type Machine, type Nic } from '../machine';
 import { findMachine, PROGRESS_OK, site, type Ctx } from './context';
 import { setAttachment } from './modifyvm';
 
@@ -32,6 +32,11 @@ function savedStateFile(m: Machine, now: number): string {
   return path.join(machineDir(m), 'Snapshots', `${stamp}.sav`);
 }
 
+/** `controlvm nicN <type>` spellings (hostif is the old name of bridged). */
+const NIC_ATTACHMENTS: Record<string, Attachment> = {
+  null: 'null', nat: 'nat', bridged: 'bridged', hostif: 'bridged', intnet: 'intnet', hostonly: 'hostonly', generic: 'generic', natnetwork: 'natnetwork',
+};
+
 /** controlvm's parseNum: "Invalid NIC number 'x'." and the action fails. */
 function nicSlot(m: Machine, text: string): number {
   const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
@@ -49,39 +54,14 @@ function nicAction(ctx: Ctx, m: Machine, action: string, rest: string[]): void {
     return;
   }
   const [type, net] = rest as [string, string | undefined];
-  const needNet = ['bridged', 'hostif', 'intnet', 'hostonly', 'generic', 'natnetwork'];
-  if (needNet.includes(type) && net === undefined) throw syntaxError(v, `Missing argument to '${type}'.`, 1);
-  switch (type) {
-    case 'null':
-      setAttachment(nic, 'null');
-      break;
-    case 'nat':
-      setAttachment(nic, 'nat');
-      break;
-    case 'bridged':
-    case 'hostif':
-      nic.bridgeAdapter = net as string;
-      setAttachment(nic, 'bridged');
-      break;
-    case 'intnet':
-      nic.intnet = net as string;
-      setAttachment(nic, 'intnet');
-      break;
-    case 'hostonly':
-      nic.hostOnlyAdapter = net as string;
-      setAttachment(nic, 'hostonly');
-      break;
-    case 'generic':
-      nic.genericDriver = net as string;
-      setAttachment(nic, 'generic');
-      break;
-    case 'natnetwork':
-      nic.natNetwork = net as string;
-      setAttachment(nic, 'natnetwork');
-      break;
-    default:
-      throw syntaxError(v, `Invalid type '${type}' specfied for NIC ${slot}.`, 1);
+  const attachment = NIC_ATTACHMENTS[type];
+  if (!attachment) throw syntaxError(v, `Invalid type '${type}' specfied for NIC ${slot}.`, 1);
+  const field = NETWORK_FIELD[attachment];
+  if (field) {
+    if (net === undefined) throw syntaxError(v, `Missing argument to '${type}'.`, 1);
+    nic[field] = net;
   }
+  setAttachment(nic, attachment);
   ctx.runtime.applyNic(m, slot);
 }
 

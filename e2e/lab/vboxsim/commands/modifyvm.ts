@@ -75,6 +75,13 @@ const OPTS: OptDef[] = [
   opt('--chipset', 'chipset', 'string'),
 ];
 
+/** on|off settings stored as they are given. */
+const ON_OFF_SETTINGS: Record<string, 'acpi' | 'ioapic' | 'pae' | 'longMode' | 'apic' | 'x2apic' | 'largePages' | 'nestedHwVirt' | 'hpet' | 'rtcUseUtc' | 'audioEnabled' | 'usbOhci' | 'usbEhci' | 'usbXhci'> = {
+  acpi: 'acpi', ioapic: 'ioapic', pae: 'pae', longmode: 'longMode', apic: 'apic', x2apic: 'x2apic', largepages: 'largePages',
+  nestedhwvirt: 'nestedHwVirt', hpet: 'hpet', rtcuseutc: 'rtcUseUtc', audioenabled: 'audioEnabled', usbohci: 'usbOhci',
+  usbehci: 'usbEhci', usbxhci: 'usbXhci',
+};
+
 const ATTACH: Record<string, Attachment> = {
   none: 'null', null: 'null', nat: 'nat', bridged: 'bridged', hostif: 'bridged', intnet: 'intnet', hostonly: 'hostonly',
   generic: 'generic', natnetwork: 'natnetwork',
@@ -123,6 +130,11 @@ export function modifyvm(args: string[], ctx: Ctx): void {
       const v = r.value;
       const s = String(v);
       const i = r.index;
+      const flag = ON_OFF_SETTINGS[r.id];
+      if (flag) {
+        m[flag] = v as boolean;
+        continue;
+      }
       switch (r.id) {
         case 'name':
           m.name = s;
@@ -163,39 +175,6 @@ export function modifyvm(args: string[], ctx: Ctx): void {
           else throw new VBoxError(msgError(`Invalid --firmware argument '${s}'`), 1);
           break;
         }
-        case 'acpi':
-          m.acpi = v as boolean;
-          break;
-        case 'ioapic':
-          m.ioapic = v as boolean;
-          break;
-        case 'pae':
-          m.pae = v as boolean;
-          break;
-        case 'longmode':
-          m.longMode = v as boolean;
-          break;
-        case 'apic':
-          m.apic = v as boolean;
-          break;
-        case 'x2apic':
-          m.x2apic = v as boolean;
-          break;
-        case 'largepages':
-          m.largePages = v as boolean;
-          break;
-        case 'nestedhwvirt':
-          m.nestedHwVirt = v as boolean;
-          break;
-        case 'hpet':
-          m.hpet = v as boolean;
-          break;
-        case 'rtcuseutc':
-          m.rtcUseUtc = v as boolean;
-          break;
-        case 'audioenabled':
-          m.audioEnabled = v as boolean;
-          break;
         case 'mouse': {
           const v2 = { ps2: 'ps2mouse', usb: 'usbmouse', usbtablet: 'usbtablet', usbmultitouch: 'usbmultitouch', usbmtscreenpluspad: 'usbmultitouch' }[s.toLowerCase()];
           if (!v2) throw new VBoxError(msgError(`Invalid type '${s}' specfied for pointing device`), 1);
@@ -211,15 +190,6 @@ export function modifyvm(args: string[], ctx: Ctx): void {
           if (v2 === 'usbkbd' && !m.usbOhci && !m.usbEhci && !m.usbXhci) m.usbOhci = true;
           break;
         }
-        case 'usbohci':
-          m.usbOhci = v as boolean;
-          break;
-        case 'usbehci':
-          m.usbEhci = v as boolean;
-          break;
-        case 'usbxhci':
-          m.usbXhci = v as boolean;
-          break;
         case 'audiodriver': {
           const d = s.toLowerCase();
           if (!['none', 'default', 'null', 'oss', 'alsa', 'pulse'].includes(d))
