@@ -172,6 +172,12 @@ function remove(ctx: Ctx, m: Machine, snap: Snapshot): void {
     for (const x of ctx.tx.registry.media) if (x.parent === child.uuid) x.parent = base;
     deleteMedium(ctx.tx, child.uuid);
   }
+  // A differencing image only the deleted snapshot used (a leaf branch) has nothing to merge into.
+  const used = new Set(users.flatMap(currentDisks));
+  for (const id of currentDisks(snap.hardware)) {
+    const medium = ctx.tx.registry.media.find((x) => x.uuid === id);
+    if (medium?.parent && !used.has(id) && !ctx.tx.registry.media.some((x) => x.parent === id)) deleteMedium(ctx.tx, id);
+  }
   ctx.err(PROGRESS_OK);
 }
 
