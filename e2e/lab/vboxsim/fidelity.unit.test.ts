@@ -104,6 +104,25 @@ function runningVm(name: string): Sim {
   return s;
 }
 
+// What 7.0 prints that 5.x/6.0 machine-readable output did not have (from the sources' history).
+const RECORDING = ['recording_enabled', 'recording_screens', 'rec_screen0', 'rec_screen_enabled', 'rec_screen_id', 'rec_screen_video_enabled',
+  'rec_screen_dest', 'rec_screen_dest_filename', 'rec_screen_opts', 'rec_screen_video_res_xy', 'rec_screen_video_rate_kbps', 'rec_screen_video_fps'];
+const SINCE_5X: Differences = {
+  simOnly: {
+    'Encryption:     disabled': '7.0 prints the human "Encryption:" line in machine-readable mode',
+    'cpu-profile': '7.0 always prints it (6.x only when not "host")',
+    'nested-hw-virt': 'added after 5.2',
+    'BIOS NVRAM File': '7.0 NVRAM store',
+    virtvmsavevmload: 'added in 6.1',
+    iommu: 'added in 6.1',
+    graphicscontroller: 'added in 6.0',
+    vmprocpriority: 'added in 6.1',
+    audio_out: 'added after 5.2 (as on/off, before audio_in)',
+    audio_in: 'see audio_out',
+    ...Object.fromEntries(RECORDING.map((k) => [k, '7.0 recording settings (5.x printed vcp* keys)'])),
+  },
+};
+
 // Differences between the 7.2.20 Windows captures and a 7.0 Linux host, from the two versions'
 // VBoxManageInfo.cpp and the host build options.
 const V72: Differences = {
@@ -229,33 +248,11 @@ const CASES: Record<string, Case> = {
         },
         simOnly: {
           GuestMemoryBalloon: '7.0 prints it after the snapshot tree (compared via the 5.2 position)',
-          'Encryption:     disabled': '7.0 prints the human "Encryption:" line in machine-readable mode',
-          'cpu-profile': '7.0 always prints it (6.x only when not "host")',
-          'nested-hw-virt': 'added after 5.2',
-          'BIOS NVRAM File': '7.0 NVRAM store',
-          virtvmsavevmload: 'added in 6.1',
-          iommu: 'added in 6.1',
-          graphicscontroller: 'added in 6.0',
-          vmprocpriority: 'added in 6.1',
           '"SATA Controller-nonrotational-0-0"': '7.0 prints the per-attachment flags with port and device',
           '"SATA Controller-discard-0-0"': 'see nonrotational',
-          audio_out: '7.0 on/off form, see audio_in',
-          audio_in: '7.0 on/off form',
-          recording_enabled: '7.0 recording settings (5.2 printed vcp* keys only when configured)',
-          recording_screens: 'see recording_enabled',
-          'rec_screen0': 'see recording_enabled',
-          rec_screen_enabled: 'see recording_enabled',
-          rec_screen_id: 'see recording_enabled',
-          rec_screen_video_enabled: 'see recording_enabled',
-          rec_screen_dest: 'see recording_enabled',
-          rec_screen_dest_filename: 'see recording_enabled',
-          rec_screen_opts: 'see recording_enabled',
-          rec_screen_video_res_xy: 'see recording_enabled',
-          rec_screen_video_rate_kbps: 'see recording_enabled',
-          rec_screen_video_fps: 'see recording_enabled',
         },
         values: { vrde: 'VRDE not simulated (off)' },
-      });
+      }, SINCE_5X);
     },
   },
   'showvminfo-machinereadable-5x-macos-saved-nat-vrde-sharedfolder.txt': {
@@ -292,30 +289,8 @@ const CASES: Record<string, Case> = {
           vcpfps: 'see vcpenabled',
         },
         simOnly: {
-          'Encryption:     disabled': '7.0 prints the human "Encryption:" line in machine-readable mode',
-          'cpu-profile': '7.0 always prints it',
-          'nested-hw-virt': 'added after 5.x',
-          'BIOS NVRAM File': '7.0 NVRAM store',
-          virtvmsavevmload: 'added in 6.1',
-          iommu: 'added in 6.1',
-          graphicscontroller: 'added in 6.0',
-          vmprocpriority: 'added in 6.1',
           '"SATA Controller-nonrotational-0-0"': '7.0 per-attachment flags',
           '"SATA Controller-discard-0-0"': '7.0 per-attachment flags',
-          audio_out: 'added after 5.x',
-          audio_in: 'added after 5.x',
-          recording_enabled: '7.0 recording keys (5.x: vcp*)',
-          recording_screens: 'see recording_enabled',
-          'rec_screen0': 'see recording_enabled',
-          rec_screen_enabled: 'see recording_enabled',
-          rec_screen_id: 'see recording_enabled',
-          rec_screen_video_enabled: 'see recording_enabled',
-          rec_screen_dest: 'see recording_enabled',
-          rec_screen_dest_filename: 'see recording_enabled',
-          rec_screen_opts: 'see recording_enabled',
-          rec_screen_video_res_xy: 'see recording_enabled',
-          rec_screen_video_rate_kbps: 'see recording_enabled',
-          rec_screen_video_fps: 'see recording_enabled',
         },
         values: {
           audio: 'macOS host: coreaudio; a Linux host offers pulse (set here)',
@@ -323,7 +298,7 @@ const CASES: Record<string, Case> = {
           VMStateChangeTime: 'the capture saved 5 s after the state file was named; the simulator names both at the same instant',
           VMStateFile: 'the saved-state file name carries nanoseconds; the simulator clock has milliseconds',
         },
-      });
+      }, SINCE_5X);
       expect(out).toContain('VMStateChangeTime="2018-04-23T09:29:48.014000000"');
     },
   },
@@ -349,36 +324,14 @@ const CASES: Record<string, Case> = {
           vcpscreens: 'see vcpenabled',
         },
         simOnly: {
-          'Encryption:     disabled': '7.0 prints the human "Encryption:" line in machine-readable mode',
           CfgFile: 'the capture was edited by its authors: CfgFile/SnapFldr/LogFldr removed',
           SnapFldr: 'see CfgFile',
           LogFldr: 'see CfgFile',
-          'cpu-profile': '7.0 always prints it',
-          'nested-hw-virt': 'added after 5.1',
-          'BIOS NVRAM File': '7.0 NVRAM store',
-          virtvmsavevmload: 'added in 6.1',
-          iommu: 'added in 6.1',
-          graphicscontroller: 'added in 6.0',
-          vmprocpriority: 'added in 6.1',
           '"IDE-0-0"': 'the capture was edited by its authors: most IDE lines removed',
           '"IDE-0-1"': 'see "IDE-0-0"',
           '"IDE-IsEjected-1-0"': '7.0 spelling of 5.1\'s "IDE-IsEjected"',
-          audio_out: 'added after 5.1',
-          audio_in: 'added after 5.1',
-          recording_enabled: '7.0 recording keys (5.x: vcp*)',
-          recording_screens: 'see recording_enabled',
-          'rec_screen0': 'see recording_enabled',
-          rec_screen_enabled: 'see recording_enabled',
-          rec_screen_id: 'see recording_enabled',
-          rec_screen_video_enabled: 'see recording_enabled',
-          rec_screen_dest: 'see recording_enabled',
-          rec_screen_dest_filename: 'see recording_enabled',
-          rec_screen_opts: 'see recording_enabled',
-          rec_screen_video_res_xy: 'see recording_enabled',
-          rec_screen_video_rate_kbps: 'see recording_enabled',
-          rec_screen_video_fps: 'see recording_enabled',
         },
-      });
+      }, SINCE_5X);
     },
   },
   'showvminfo-machinereadable-6.0.14-running-hostonly-nat-GA-facilities-USER-FILTERED-terraform-provider-virtualbox-79.txt': {

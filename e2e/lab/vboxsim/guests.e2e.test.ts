@@ -81,6 +81,10 @@ describe('simulated VMs on a lab host', () => {
     expect(await until('ia to reach ib', async () => ((await ping(a, '10.77.0.2')) ? true : undefined))).toBe(true);
     expect(await ping(a, '10.77.0.3')).toBe(false);
     expect(await vbox(h1, 'list', 'intnets')).toBe('Name:        blue\nName:        red\n');
+    // The adapter counters are the guest interface's real ones.
+    const stats = await vbox(h1, 'debugvm', 'ia', 'statistics', '--pattern', '/Drivers/IntNet-0/Packets/*');
+    const sent = Number(/c="(\d+)" unit="count" name="\/Drivers\/IntNet-0\/Packets\/Sent"/.exec(stats)?.[1]);
+    expect(sent).toBeGreaterThan(0);
 
     // Rewired live onto "blue", ic now reaches ia.
     expect(await vbox(h1, 'controlvm', 'ic', 'nic1', 'intnet', 'blue')).toBe('');
