@@ -22,7 +22,7 @@ const LAUNCH = site(F, 880, 'LaunchVMProcess(a->session, sessionType.raw(), ComS
 /** Session names IMachine::SessionName reports for each front end. */
 const SESSION_NAMES: Record<string, string> = { gui: 'GUI/Qt', headless: 'headless', sdl: 'GUI/SDL', separate: 'GUI/Qt' };
 
-/** Powers a VM up through the runtime and records the new state (shared with `import`-less flows). */
+/** Powers a VM up through the runtime and records the new state and the properties a VM process sets. */
 export function powerUp(ctx: Ctx, m: Machine, sessionName: string): void {
   // Console::i_configConstructor: a bridged adapter needs an existing host interface.
   const hostIfs = new Set(ctx.host.bridgedInterfaces().map((i) => i.name));
