@@ -47,7 +47,7 @@ describe('the app in web mode, in Chromium', () => {
     for (const kind of ['vm', 'switch', 'router', 'volume']) {
       await expect(page.getByTestId(`palette-${kind}`).getAttribute('draggable')).resolves.toBe('true');
     }
-    await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
+    await page.getByTestId('connection').filter({ hasText: /^connected$/ }).waitFor();
     // The renderer logs its own start through the API: a call and an event that made the round trip.
     await page.getByTestId('panel-activity').getByText(/opened DCoD .* over websocket/).waitFor();
     await screenshot(page, 'app-empty-canvas');

@@ -20,7 +20,7 @@ export default function App({ connection }: { connection: Connection }) {
   useEffect(() => {
     const { client } = connection;
     const { setConnection, addActivity } = useApp.getState();
-    setConnection(connection.initialState);
+    setConnection(connection.state);
     const offState = connection.onState((s) => {
       setConnection(s);
       // After a reconnect, catch up on what was logged, and the hosts' state, while the socket was down.

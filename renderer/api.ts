@@ -11,7 +11,8 @@ declare global {
 export interface Connection {
   readonly client: ApiClient;
   readonly transport: 'ipc' | 'websocket';
-  readonly initialState: ConnectionState;
+  /** Read it when subscribing: the socket may have opened before anyone listened. */
+  readonly state: ConnectionState;
   onState(listener: (state: ConnectionState) => void): () => void;
 }
 
@@ -21,9 +22,16 @@ export interface Connection {
  */
 export function connect(): Connection {
   if (window.dcod) {
-    return { client: ipcClient(window.dcod), transport: 'ipc', initialState: 'open', onState: () => () => {} };
+    return { client: ipcClient(window.dcod), transport: 'ipc', state: 'open', onState: () => () => {} };
   }
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`;
   const ws = webSocketClient(url, WebSocket);
-  return { client: ws, transport: 'websocket', initialState: ws.state, onState: (l) => ws.onState(l) };
+  return {
+    client: ws,
+    transport: 'websocket',
+    get state() {
+      return ws.state;
+    },
+    onState: (l) => ws.onState(l),
+  };
 }

@@ -17,6 +17,12 @@ import type { HostRunner, HostShell } from './runner';
  */
 const MARK = '\x1eDCOD';
 
+/**
+ * Every VM DCoD creates is put in this VirtualBox group (and tagged with extradata). showvminfo prints
+ * groups, so the script reads the extradata of DCoD's own VMs only: one VBoxManage call per foreign VM.
+ */
+export const DCOD_GROUP = '/dcod';
+
 /** Where VBoxManage is when the inventory doesn't say. */
 export function defaultVBoxManage(shell: HostShell): string {
   return shell === 'cmd' ? 'C:\\Program Files\\Oracle\\VirtualBox\\VBoxManage.exe' : 'VBoxManage';
@@ -37,8 +43,9 @@ export function posixObserveScript(vboxmanage: string): string {
     'running=$("$V" list runningvms 2>/dev/null)',
     // UUIDs, not names: a name may hold quotes or line breaks; the UUID ends its line whatever the name.
     `for u in $(printf '%s\\n' "$vms" | sed -n 's/.*{\\([0-9a-fA-F-]\\{36\\}\\)}$/\\1/p'); do`,
-    '  sec "vm $u" "$V" showvminfo "$u" --machinereadable',
-    '  sec "extradata $u" "$V" getextradata "$u" enumerate',
+    '  out=$("$V" showvminfo "$u" --machinereadable 2>&1); rc=$?',
+    `  printf '\\036DCOD vm %s\\n%s\\n\\036DCOD-RC %s\\n' "$u" "$out" "$rc"`,
+    `  case "$out" in *'groups="'*${DCOD_GROUP}*) sec "extradata $u" "$V" getextradata "$u" enumerate;; esac`,
     '  case "$running" in *"{$u}"*) sec "guestprops $u" "$V" guestproperty enumerate "$u";; esac',
     'done',
     '',
@@ -63,8 +70,9 @@ export function powershellObserveScript(vboxmanage: string): string {
     'Write-Output "$M vms"; Write-Output $vms; Write-Output "$M-RC $rc"',
     '$running = (& $V list runningvms 2>$null | Out-String)',
     'foreach ($u in [regex]::Matches($vms, "\\{([0-9a-fA-F-]{36})\\}\\r?$", "Multiline") | ForEach-Object { $_.Groups[1].Value }) {',
-    '  Sec "vm $u" showvminfo $u --machinereadable',
-    '  Sec "extradata $u" getextradata $u enumerate',
+    '  $out = (& $V showvminfo $u --machinereadable 2>&1 | Out-String); $rc = $LASTEXITCODE',
+    '  Write-Output "$M vm $u"; Write-Output $out; Write-Output "$M-RC $rc"',
+    `  if ($out -match 'groups="[^"]*${DCOD_GROUP}') { Sec "extradata $u" getextradata $u enumerate }`,
     '  if ($running.Contains("{$u}")) { Sec "guestprops $u" guestproperty enumerate $u }',
     '}',
   ].join('\n');
