@@ -6,6 +6,7 @@ import type { SimConfig } from './config';
 import type { HostProbe } from './host';
 import type { VmRuntime } from './runtime/runtime';
 import { withState } from './store';
+import { dropTransient } from './guestprops';
 import type { Ctx } from './commands/context';
 import { clonevm } from './commands/clonevm';
 import { controlvm } from './commands/controlvm';
@@ -47,6 +48,19 @@ const COMMANDS: Record<string, Handler> = {
   import: importAppliance,
   debugvm,
 };
+
+/** A VM whose process vanished without a power-off is "aborted", as VBoxSVC reports it. */
+function markAborted(ctx: Ctx): void {
+  for (const m of ctx.tx.allMachines()) {
+    if (!m.running || ctx.runtime.alive(m)) continue;
+    m.running = null;
+    m.state = 'aborted';
+    m.stateChangeTime = ctx.now();
+    m.sessionName = '';
+    m.guestProperties = dropTransient(m.guestProperties);
+    ctx.tx.save(m);
+  }
+}
 
 export interface SimDeps {
   readonly config: SimConfig;
@@ -103,6 +117,7 @@ export function runVBoxManage(argv: readonly string[], deps: SimDeps): RunResult
           stderr += s;
         },
       };
+      markAborted(ctx);
       handler(args, ctx);
     });
     return { stdout, stderr, code: 0 };

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { inertRuntime } from './runtime/runtime';
 import { readTar, writeTar } from './tar';
 import { newSim, type Sim } from './sim-harness';
 
@@ -86,6 +87,20 @@ describe('running VMs', () => {
     expect(s.run('unregistervm', 'v').stderr).toContain("Cannot unregister the machine 'v' while it is locked");
     s.ok('controlvm', 'v', 'acpipowerbutton');
     expect(mr(s)).toMatch(/^VMState="poweroff"$/m);
+  });
+
+  it('reports a VM whose process vanished as aborted, and starts it again', () => {
+    let alive = true;
+    const s = newSim({ runtime: { ...inertRuntime('x-'), alive: () => alive } });
+    sims.push(s);
+    s.ok('createvm', '--name', 'v', '--register');
+    s.ok('startvm', 'v', '--type', 'headless');
+    alive = false;
+    expect(mr(s)).toMatch(/^VMState="aborted"$/m);
+    expect(s.ok('list', 'runningvms').stdout).toBe('');
+    alive = true;
+    s.ok('startvm', 'v', '--type', 'headless');
+    expect(mr(s)).toMatch(/^VMState="running"$/m);
   });
 
   it('publishes host properties while running and drops the transient ones at power-off', () => {

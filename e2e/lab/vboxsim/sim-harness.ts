@@ -8,7 +8,7 @@ import { runVBoxManage, type RunResult } from './cli';
 import { parseConfig } from './config';
 import type { HostProbe } from './host';
 import type { HostInfo, HostInterface } from './list';
-import { inertRuntime } from './runtime/runtime';
+import { inertRuntime, type VmRuntime } from './runtime/runtime';
 
 export const FIXTURES = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/fixtures/vboxmanage');
 
@@ -30,6 +30,7 @@ export interface SimOptions {
   revision?: number;
   hostInterfaces?: HostInterface[];
   hostInfo?: HostInfo;
+  runtime?: VmRuntime;
 }
 
 export interface Sim {
@@ -70,7 +71,7 @@ export function newSim(o: SimOptions = {}): Sim {
   const deps = {
     config,
     host,
-    runtime: inertRuntime('dcod-h1-'),
+    runtime: o.runtime ?? inertRuntime('dcod-h1-'),
     now: () => now,
     uuid: () => uuids.shift() ?? `00000000-0000-4000-8000-${(++counter).toString(16).padStart(12, '0')}`,
   };

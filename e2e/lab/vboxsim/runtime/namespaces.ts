@@ -190,6 +190,10 @@ export function namespaceRuntime(config: SimConfig): VmRuntime {
       spawnSync('ip', ['netns', 'exec', run.netns, 'busybox', 'pkill', '-USR1', '-f', `udhcpc.*-i nic${slot}( |$)`]);
     },
 
+    alive(m) {
+      return m.running !== null && fs.existsSync(`/run/netns/${m.running.netns}`);
+    },
+
     counters(m): NicCounters[] {
       const run = m.running;
       if (!run) return [];

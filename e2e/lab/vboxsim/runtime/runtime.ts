@@ -32,6 +32,8 @@ export interface VmRuntime {
   /** Re-applies NIC `slot`'s attachment and cable state to the running VM. */
   applyNic(m: Machine, slot: number): void;
   counters(m: Machine): NicCounters[];
+  /** Whether the VM's process still exists (a lab restart or a crash can take it away). */
+  alive(m: Machine): boolean;
 }
 
 export function netnsName(prefix: string, uuid: string): string {
@@ -46,6 +48,7 @@ export function inertRuntime(prefix: string): VmRuntime {
     pause: () => undefined,
     resume: () => undefined,
     applyNic: () => undefined,
+    alive: () => true,
     counters: (m) =>
       m.nics.flatMap((n, i) => (n.enabled ? [{ slot: i + 1, rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 }] : [])),
   };
