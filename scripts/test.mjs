@@ -66,6 +66,11 @@ try {
   passed = report.numPassedTests;
   // Files that failed to load count as failures too: their tests never ran.
   failed = report.numFailedTests + report.testResults.filter((/** @type {{status: string, assertionResults: unknown[]}} */ f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  // Errors outside any test (an unhandled rejection, a crashed worker) fail the run without failing a test.
+  if (failed === 0 && vitestStatus !== 0) {
+    console.error('vitest failed outside the tests (see "Unhandled Errors" above): counted as one failure');
+    failed = 1;
+  }
 } catch {
   console.error(`no test report at ${REPORT}`);
 }

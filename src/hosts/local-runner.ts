@@ -49,6 +49,8 @@ function collect(child: ChildProcess, opts: ExecOptions, what: string): Promise<
       clearTimeout(timer);
       resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8'), code });
     });
+    // A program that exits without reading its input closes the pipe: EPIPE then is no failure of ours.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(opts.stdin ?? '');
   });
 }
