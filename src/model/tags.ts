@@ -25,6 +25,4 @@ export function ownership(vm: ObservedVm, datacenter: string): Role | undefined 
   return role === 'vm' || role === 'proxy' ? role : undefined;
 }
 
-export function intnetName(vni: number): string {
-  return `dcod-vni-${vni}`;
-}
+export { vniIntnetName as intnetName } from '../vbox/commands';
