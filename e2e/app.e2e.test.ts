@@ -1,40 +1,21 @@
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempCore } from '../src/api/core.testkit';
-import { startWebServer, type WebServer } from '../src/server/web-server';
-import { launchChromium, screenshot } from './support/browser';
+import type { WebServer } from '../src/server/web-server';
+import { startApp, type AppHarness } from './support/app';
+import { screenshot } from './support/browser';
 
-const RENDERER = path.resolve(import.meta.dirname, '../dist/renderer');
-
+let app: AppHarness;
 let server: WebServer;
 let browser: Browser;
-let dispose: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  await stat(path.join(RENDERER, 'index.html')).catch(() => {
-    throw new Error(`the renderer is not built (${RENDERER}): run \`npm run build:renderer\` (npm test does it)`);
-  });
-  const temp = await tempCore();
-  dispose = temp.dispose;
-  server = await startWebServer({ service: temp.core, staticRoot: RENDERER });
-  browser = await launchChromium();
+  app = await startApp();
+  ({ server, browser } = app);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await dispose?.();
-});
-
+afterAll(async () => app?.close());
 describe('the app in web mode, in Chromium', () => {
   it('opens on an empty datacenter canvas with its panels, connected to the core', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-
-    await page.goto(server.url);
+    const { page, errors } = await app.open();
     expect(page.url()).toBe(`http://127.0.0.1:${server.port}/`); // the token left the address bar
 
     await page.getByTestId('canvas').locator('.react-flow__pane').waitFor();

@@ -1,44 +1,25 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempCore } from '../src/api/core.testkit';
-import { startWebServer, type WebServer } from '../src/server/web-server';
-import { launchChromium, screenshot } from './support/browser';
+import { startApp, type AppHarness } from './support/app';
+import { screenshot } from './support/browser';
 import { currentLab, type LabInfo } from './support/lab';
 
-const RENDERER = path.resolve(import.meta.dirname, '../dist/renderer');
-
-let server: WebServer;
-let browser: Browser;
-let temp: Awaited<ReturnType<typeof tempCore>> | undefined;
+let app: AppHarness;
 let lab: LabInfo;
 
 beforeAll(async () => {
-  await stat(path.join(RENDERER, 'index.html')).catch(() => {
-    throw new Error(`the renderer is not built (${RENDERER}): run \`npm run build:renderer\` (npm test does it)`);
-  });
   lab = currentLab();
-  temp = await tempCore();
-  server = await startWebServer({ service: temp.core, staticRoot: RENDERER });
-  browser = await launchChromium();
+  app = await startApp();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await temp?.dispose();
-});
-
+afterAll(async () => app?.close());
 /** The row of one discovered address in the Discover dialog. */
 const candidateRow = (page: Page, address: string) => page.getByTestId(`candidate-${address}`);
 
 describe('Hosts panel and Discover dialog, against the lab', () => {
   it('discovers the lab, adds a host from a discovered row with its password, and shows it reachable', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await page.goto(server.url);
+    const { page, errors } = await app.open();
     await page.getByTestId('hosts-empty').getByText('No hosts yet.').waitFor();
 
     // Discover: nothing is swept until a range is typed.
@@ -147,7 +128,7 @@ describe('Hosts panel and Discover dialog, against the lab', () => {
 
     // The password went to the keychain: not to the browser's storage, not to the inventory file.
     await expect(page.evaluate(() => JSON.stringify({ ...localStorage }))).resolves.not.toContain(lab.password);
-    await expect(readFile(path.join(temp!.dir, 'inventory.yaml'), 'utf8')).resolves.not.toContain(lab.password);
+    await expect(readFile(path.join(app.dir, 'inventory.yaml'), 'utf8')).resolves.not.toContain(lab.password);
     expect(errors).toEqual([]);
   });
 });
