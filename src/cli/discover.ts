@@ -19,13 +19,14 @@ export function registerDiscover(program: Command): void {
   addAuthOptions(
     program
       .command('discover')
-      .description('find VirtualBox hosts: sweep the ranges you name for SSH, then probe each with your credentials')
+      .description('find VirtualBox hosts: sweep the ranges you name for SSH (or listen for mDNS), then probe each with your credentials')
       .option('--cidr <range...>', 'IPv4 ranges to sweep, e.g. 192.168.1.0/24 (nothing is swept unless named)', [])
       .option('--force', 'allow ranges larger than a /20')
       .option('--hosts-file <file>', 'also probe the hosts in this DCoD hosts.yaml, with their own credentials')
+      .option('--mdns', 'also ask the LAN over mDNS/DNS-SD which machines offer SSH (_ssh._tcp) or run avahi (_workstation._tcp), for 2 s')
       .option('--user <user>', 'SSH user to probe with')
       .option('--json', 'print the results as JSON'),
-  ).action(async (opts: AuthFlags & { cidr: string[]; force?: boolean; hostsFile?: string; user?: string; json?: boolean }, cmd: Command) =>
+  ).action(async (opts: AuthFlags & { cidr: string[]; force?: boolean; hostsFile?: string; mdns?: boolean; user?: string; json?: boolean }, cmd: Command) =>
     withClient(cmd, async (client) => {
       const auth = authFrom(opts);
       if (!opts.json) {
@@ -36,6 +37,7 @@ export function registerDiscover(program: Command): void {
         cidrs: opts.cidr,
         ...(opts.force ? { force: true } : {}),
         ...(opts.hostsFile ? { hostsFile: opts.hostsFile } : {}),
+        ...(opts.mdns ? { mdns: true } : {}),
         ...(opts.user && auth ? { user: opts.user, auth } : {}),
       });
       if (opts.json) return printJson(found);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { formatDiagnostics } from '../diagnostics';
 import { parseCidr } from '../discovery/cidr';
 import { discover, type Candidate } from '../discovery/discover';
+import { browseMdns, sshEndpoints } from '../discovery/mdns';
 import { DcodError } from '../errors';
 import { parseHostsFile } from '../inventory/hosts-file';
 import { loadInventory, removeHost, saveInventory, upsertHost } from '../inventory/inventory';
@@ -126,9 +127,13 @@ export class HostsService {
   async discover(input: DiscoverInput): Promise<Candidate[]> {
     const q = DiscoverInput.parse(input);
     const ranges = q.cidrs.map((c) => parseCidr(c, { force: q.force ?? false }));
-    if (!ranges.length && !q.hostsFile) throw new DcodError('BAD_REQUEST', 'say where to look: one or more --cidr ranges, or a hosts file; DCoD never sweeps a network you did not name');
+    if (!ranges.length && !q.hostsFile && !q.mdns) {
+      throw new DcodError('BAD_REQUEST', 'say where to look: one or more --cidr ranges, a hosts file, or --mdns (listens for hosts that announce themselves); DCoD never sweeps a network you did not name');
+    }
     const credentials = q.user && q.auth ? { user: q.user, auth: await this.storeAuth(`discover-${q.user}`, q.auth) } : undefined;
-    const extra = q.hostsFile ? await this.hostsFileCandidates(q.hostsFile) : [];
+    const [fromFile, fromMdns] = await Promise.all([q.hostsFile ? this.hostsFileCandidates(q.hostsFile) : [], q.mdns ? mdnsCandidates() : []]);
+    // The hosts file first: its entries carry their own credentials, which an mDNS answer must not hide.
+    const extra = [...fromFile, ...fromMdns.filter((m) => !fromFile.some((f) => f.address === m.address && f.port === m.port))];
     return discover({
       ranges,
       extra,
@@ -149,6 +154,11 @@ export class HostsService {
       credentials: { user: e.user, os: e.os, auth: e.hasPassword ? ({ method: 'password', password: `hosts-file:${absolute}#${e.address}` } as const) : ({ method: 'agent' } as const) },
     }));
   }
+}
+
+/** Hosts that answered an mDNS browse, as discovery candidates on their SSH port. */
+async function mdnsCandidates() {
+  return sshEndpoints(await browseMdns()).map((e) => ({ ...e, source: 'mdns' as const }));
 }
 
 function uniqueName(base: string, taken: ReadonlySet<string>): string {

@@ -21,6 +21,8 @@ export const DiscoverInput = z
     cidrs: z.array(z.string()).max(64).default([]),
     force: z.boolean().optional(),
     hostsFile: z.string().min(1).optional(),
+    /** Also browse mDNS/DNS-SD for SSH servers and workstations on this machine's LANs. */
+    mdns: z.boolean().optional(),
     user: z.string().min(1).optional(),
     auth: AuthInput.optional(),
   })
