@@ -47,6 +47,14 @@ describe('command builders render exact argv lists', () => {
     ]);
   });
 
+  it('groups, saved state and disk growth', () => {
+    expect(cmd.modifyVm(UUID, { groups: ['/dcod/lab1'] })).toEqual(['modifyvm', UUID, '--groups', '/dcod/lab1']);
+    expect(() => cmd.modifyVm('web', { groups: [] })).toThrow(/nothing to change/);
+    expect(cmd.discardState('web')).toEqual(['discardstate', 'web']);
+    expect(cmd.resizeDisk('/vms/dcod-lab/data.vdi', 4096)).toEqual(['modifymedium', 'disk', '/vms/dcod-lab/data.vdi', '--resize', '4096']);
+    expect(() => cmd.resizeDisk('-x.vdi', 1)).toThrow(/starts with "-"/);
+  });
+
   it('running-VM NIC changes', () => {
     expect(cmd.controlVmNic('web', 2, { type: 'intnet', network: 'dcod-vni-7' }, 'piix3')).toEqual(['controlvm', 'web', 'nic2', 'intnet', 'dcod-vni-7']);
     expect(cmd.controlVmNic('web', 1, { type: 'null' }, 'piix3')).toEqual(['controlvm', 'web', 'nic1', 'null']);

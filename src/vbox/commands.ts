@@ -224,6 +224,8 @@ export interface ModifyVmOptions {
   readonly cpus?: number;
   readonly chipset?: Chipset;
   readonly nics?: readonly NicSettings[];
+  /** Replaces the VM's groups, e.g. ["/dcod/lab1"] (an imported VM gets DCoD's group this way). */
+  readonly groups?: readonly string[];
 }
 
 /**
@@ -238,6 +240,7 @@ export function modifyVm(ref: string, o: ModifyVmOptions, current: { readonly ch
     if (!(o.chipset in NIC_SLOTS)) bad(`chipset must be piix3 or ich9, got ${JSON.stringify(o.chipset)}`);
     args.push('--chipset', o.chipset);
   }
+  if (o.groups !== undefined && o.groups.length > 0) args.push('--groups', groupList(o.groups));
   const chipset = o.chipset ?? current.chipset;
   const slots = new Set<number>();
   for (const nic of o.nics ?? []) {
@@ -273,6 +276,11 @@ export function controlVmNic(ref: string, slot: number, attachment: NicAttachmen
 /** `controlvm <vm> setlinkstate<N> on|off`: plug or unplug the virtual cable of a running VM. */
 export function controlVmLinkState(ref: string, slot: number, connected: boolean, chipset: Chipset): Argv {
   return ['controlvm', vm(ref), `setlinkstate${nicSlot(slot, chipset)}`, onOff(connected)];
+}
+
+/** `discardstate`: drop a saved VM's state, so it can be reconfigured (it then boots afresh). */
+export function discardState(ref: string): Argv {
+  return ['discardstate', vm(ref)];
 }
 
 /** `unregistervm --delete`: WARNING: deletes the VM's disks and settings files, not only the registration. */
@@ -354,6 +362,11 @@ export type MediumKind = 'disk' | 'dvd' | 'floppy';
 /** `closemedium`: forget a medium; with `deleteFile` also delete its file. */
 export function closeMedium(kind: MediumKind, medium: string, o: { readonly deleteFile?: boolean } = {}): Argv {
   return ['closemedium', kind, positional('medium path or UUID', medium), ...(o.deleteFile ? ['--delete'] : [])];
+}
+
+/** `modifymedium disk <medium> --resize <MB>`: VirtualBox only grows a disk, never shrinks it. */
+export function resizeDisk(medium: string, sizeMb: number): Argv {
+  return ['modifymedium', 'disk', positional('medium path or UUID', medium), '--resize', intIn('disk size (MB)', sizeMb, 1, 2 ** 31)];
 }
 
 export type StorageBus = 'ide' | 'sata' | 'scsi' | 'floppy' | 'sas' | 'usb' | 'pcie' | 'virtio';
