@@ -15,6 +15,8 @@ describe('one-exec host observation', () => {
       section('hostinfo', fixture('win-7.2.20-list-hostinfo.txt')) +
       section('bridgedifs', fixture('list-bridgedifs-5.2-or-6.0-linux-eno1.txt')) +
       section('intnets', '') +
+      section('systemproperties', fixture('list-systemproperties-7.0-linux.txt')) +
+      section('hdds', fixture('list-hdds-5.2-or-6.0-linux-base-and-differencing.txt')) +
       section('vms', fixture('list-vms-5.2-or-6.0-linux-one-vm.txt')) +
       section(`vm ${uuid}`, vm) +
       section(`extradata ${uuid}`, 'Key: dcod/owner, Value: dcod\nKey: GUI/LastCloseAction, Value: PowerOff\n') +
@@ -23,6 +25,11 @@ describe('one-exec host observation', () => {
     expect(observed.vbox).toMatchObject({ major: 6, minor: 0, patch: 12 });
     expect(observed.hostInfo?.processorCount).toBeGreaterThan(0);
     expect(observed.bridgedInterfaces.map((i) => i.name)).toContain('eno1');
+    expect(observed.machineFolder).toMatch(/^\//);
+    expect(observed.disks).toEqual([
+      expect.objectContaining({ uuid: 'ebb6dca0-879f-480b-a50e-9efe330bd021', capacityMb: 65536, format: 'VMDK', location: expect.stringMatching(/disk001\.vmdk$/) }),
+      expect.objectContaining({ uuid: '1c182745-4b09-41a1-a147-d3ced46f72f6', parentUuid: 'ebb6dca0-879f-480b-a50e-9efe330bd021' }),
+    ]);
     expect(observed.vms).toHaveLength(1);
     expect(observed.vms[0]).toMatchObject({ uuid, state: 'poweroff', extraData: { 'dcod/owner': 'dcod' } });
     expect(observed.vms[0]!.nics[0]).toMatchObject({ slot: 1, attachment: 'nat' });

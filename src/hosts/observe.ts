@@ -4,7 +4,7 @@ import { quotePosixArg } from '../shell/quote';
 import { parseVBoxManageStderr } from '../vbox/error';
 import { parseExtraDataEnumerate } from '../vbox/extradata';
 import { parseGuestProperties } from '../vbox/guestproperty';
-import { parseHostInfo, parseHostInterfaces, parseIntNets } from '../vbox/list';
+import { parseHostInfo, parseHostInterfaces, parseIntNets, parseMedia, parseSystemProperties } from '../vbox/list';
 import { parseShowVmInfo } from '../vbox/showvminfo';
 import { parseVersion } from '../vbox/version';
 import type { ObservedHost, ObservedVm } from './observed';
@@ -38,6 +38,8 @@ export function posixObserveScript(vboxmanage: string): string {
     'sec hostinfo "$V" list hostinfo',
     'sec bridgedifs "$V" list bridgedifs',
     'sec intnets "$V" list intnets',
+    'sec systemproperties "$V" list systemproperties',
+    'sec hdds "$V" list hdds',
     'vms=$("$V" list vms 2>&1); rc=$?',
     `printf '\\036DCOD vms\\n%s\\n\\036DCOD-RC %s\\n' "$vms" "$rc"`,
     'running=$("$V" list runningvms 2>/dev/null)',
@@ -66,6 +68,8 @@ export function powershellObserveScript(vboxmanage: string): string {
     'Sec hostinfo list hostinfo',
     'Sec bridgedifs list bridgedifs',
     'Sec intnets list intnets',
+    'Sec systemproperties list systemproperties',
+    'Sec hdds list hdds',
     '$vms = (& $V list vms 2>&1 | Out-String); $rc = $LASTEXITCODE',
     'Write-Output "$M vms"; Write-Output $vms; Write-Output "$M-RC $rc"',
     '$running = (& $V list runningvms 2>$null | Out-String)',
@@ -120,6 +124,9 @@ export function parseObservation(host: string, output: string, observedAt: Date)
   const v = parseVersion(versionText);
   const info = ok('hostinfo');
   const hostInfo = info === undefined ? undefined : parseHostInfo(info);
+  const properties = ok('systemproperties');
+  const machineFolder = properties === undefined ? undefined : parseSystemProperties(properties).defaultMachineFolder;
+  const hdds = ok('hdds');
   const vms: ObservedVm[] = [];
   for (const [name, section] of sections) {
     if (!name.startsWith('vm ')) continue;
@@ -157,6 +164,14 @@ export function parseObservation(host: string, output: string, observedAt: Date)
       : {}),
     bridgedInterfaces: parseHostInterfaces(ok('bridgedifs') ?? '').map((i) => ({ name: i.name, ...(i.up === undefined ? {} : { status: i.up ? 'Up' : 'Down' }), ...(i.ipAddress ? { ipv4: i.ipAddress } : {}) })),
     internalNetworks: parseIntNets(ok('intnets') ?? ''),
+    ...(machineFolder ? { machineFolder } : {}),
+    ...(hdds === undefined
+      ? {}
+      : {
+          disks: parseMedia(hdds)
+            .filter((m) => m.uuid !== '' && m.location !== undefined)
+            .map((m) => ({ uuid: m.uuid, location: m.location!, ...(m.capacityMb === undefined ? {} : { capacityMb: m.capacityMb }), ...(m.format ? { format: m.format } : {}), ...(m.parentUuid ? { parentUuid: m.parentUuid } : {}) })),
+        }),
     vms: vms.sort((a, b) => a.name.localeCompare(b.name)),
     warnings,
   };

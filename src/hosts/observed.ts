@@ -10,6 +10,17 @@ export interface ObservedVm extends Omit<VmInfo, 'raw'> {
   readonly guestProperties: Readonly<Record<string, string>>;
 }
 
+/** One registered hard disk image. */
+export interface ObservedDisk {
+  readonly uuid: string;
+  readonly location: string;
+  readonly capacityMb?: number;
+  /** e.g. `VDI`, `VMDK`. */
+  readonly format?: string;
+  /** Set for differencing images (snapshots, linked clones). */
+  readonly parentUuid?: string;
+}
+
 /** What one host looks like right now: the input the planner compares the document with. */
 export interface ObservedHost {
   readonly host: string;
@@ -21,6 +32,13 @@ export interface ObservedHost {
   readonly hostInfo?: Pick<HostInfo, 'processorCount' | 'processorCoreCount' | 'memorySizeMb' | 'memoryAvailableMb' | 'operatingSystem' | 'operatingSystemVersion'>;
   readonly bridgedInterfaces: readonly { readonly name: string; readonly status?: string; readonly ipv4?: string }[];
   readonly internalNetworks: readonly string[];
+  /**
+   * `list systemproperties`' "Default machine folder": where DCoD keeps a datacenter's volumes
+   * (`<folder>/dcod-<datacenter>/`). Absent when the host could not say.
+   */
+  readonly machineFolder?: string;
+  /** Registered hard disks (`list hdds`), so volumes that no VM has attached are seen too. */
+  readonly disks?: readonly ObservedDisk[];
   readonly vms: readonly ObservedVm[];
   /** Problems with single items (a VM that vanished mid-read…) that don't make the host unreadable. */
   readonly warnings: readonly string[];
