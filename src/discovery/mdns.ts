@@ -10,7 +10,7 @@
 import dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import os from 'node:os';
-import { DcodError } from '../errors';
+import { DcodError, withContext } from '../errors';
 import { DnsType, decodeMessage, encodeQuery, nameKey, nameLabels, type DnsQuestion, type DnsRecord } from './dns-packet';
 
 export const MDNS_GROUP = '224.0.0.251';
@@ -228,7 +228,7 @@ export async function browseMdns(opts: BrowseOptions = {}): Promise<MdnsService[
     socket.setMulticastTTL(255);
     const browse = () => ask(services.map((s) => ({ name: serviceName(s), type: DnsType.PTR })));
     await browse();
-    if (!sentAny) throw new DcodError('HOST_UNREACHABLE', `could not send mDNS queries on any interface (${failures.join('; ')})`, { context: ['browsing mDNS'] });
+    if (!sentAny) throw new DcodError('HOST_UNREACHABLE', `could not send mDNS queries on any interface (${failures.join('; ')})`);
     const resendTimer = waitMs >= 2 * RESEND_AFTER_MS ? setTimeout(() => void browse(), RESEND_AFTER_MS) : undefined;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, waitMs);
@@ -241,6 +241,8 @@ export async function browseMdns(opts: BrowseOptions = {}): Promise<MdnsService[
     });
     clearTimeout(resendTimer);
     await queue;
+  } catch (err) {
+    throw withContext('browsing mDNS', err);
   } finally {
     socket.close();
   }
