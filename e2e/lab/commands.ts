@@ -18,11 +18,12 @@ function table(rows: readonly (readonly string[])[]): string {
 export function describeLab(info: LabInfo): string {
   const knownHosts = labPaths(info.dir).knownHosts;
   const first = info.hosts[0];
+  const mdns = info.hosts.some((h) => h.mdnsName !== undefined);
   return [
     `lab ${info.name}: LAN ${info.cidr}, router ${info.gateway}, laptop ${info.laptop.address} (namespace ${info.laptop.netns})`,
     table([
-      ['HOST', 'ADDRESS', 'KIND', 'USER', 'PASSWORD', 'KEY'],
-      ...info.hosts.map((h) => [h.name, h.address, h.kind, info.user, info.password, info.keyPath]),
+      ['HOST', 'ADDRESS', 'KIND', 'USER', 'PASSWORD', 'KEY', ...(mdns ? ['MDNS'] : [])],
+      ...info.hosts.map((h) => [h.name, h.address, h.kind, info.user, info.password, info.keyPath, ...(mdns ? [h.mdnsName ?? ''] : [])]),
     ]),
     first ? `try:  npm run lab -- exec --name ${info.name} -- ssh -i ${info.keyPath} -o UserKnownHostsFile=${knownHosts} ${info.user}@${first.address}` : '',
   ].join('\n');
@@ -41,10 +42,11 @@ export function program(): Command {
     .option('--hosts <N>', 'VirtualBox hosts (h1…, from .11)', count, 4)
     .option('--plain <N>', 'plain SSH hosts without VBoxManage (p1…, from .51)', count, 0)
     .option('--cidr <X/24>', 'the LAN, a /24 in 198.18.0.0/15 (default 198.18.0.0/24, or what the lab already has)')
+    .option('--mdns', 'run avahi-daemon on every host, announcing _ssh._tcp and _workstation._tcp (needs avahi-daemon)')
     .option('--json', 'print lab.json')
-    .action(async (o: { name: string; hosts: number; plain: number; cidr?: string; json?: boolean }) => {
+    .action(async (o: { name: string; hosts: number; plain: number; cidr?: string; mdns?: boolean; json?: boolean }) => {
       const started = Date.now();
-      const info = await labUp({ name: o.name, hosts: o.hosts, plainHosts: o.plain, cidr: o.cidr });
+      const info = await labUp({ name: o.name, hosts: o.hosts, plainHosts: o.plain, cidr: o.cidr, mdns: o.mdns ?? false });
       process.stdout.write(o.json ? `${JSON.stringify(info, null, 2)}\n` : `${describeLab(info)}\n`);
       process.stderr.write(`lab ${info.name} up in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
     });

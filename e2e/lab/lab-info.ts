@@ -14,6 +14,8 @@ export const LabHostSchema = z.object({
   port: z.number().int(),
   kind: z.enum(['virtualbox', 'plain']),
   hostKeyFingerprint: z.string(),
+  /** The name avahi-daemon announces (`L-h1.local`); only in a lab brought up with `--mdns`. */
+  mdnsName: z.string().optional(),
 });
 export type LabHost = z.infer<typeof LabHostSchema>;
 

@@ -12,10 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DcodError, withContext } from '../../src/errors';
 import { writeFileAtomic } from '../../src/fsx/atomic';
+import { avahiHostName, renderAvahiConfig, renderSshService } from './avahi-files';
 import { dnsmasqArgv } from './dnsmasq';
 import { hostScript, lanPortsScript, lanScript, laptopScript, linkDelScript, netnsAddScript } from './ip-batch';
 import { LabInfoSchema, renderHostsYaml, simConfig, type LabInfo } from './lab-info';
-import { endProcesses, isRunningIn, labNamespaces, netnsPath, orphanDaemons, readPidFile, removeNamespaces } from './netns';
+import { LAB_DIR_ENV, endProcesses, isRunningIn, labNamespaces, netnsPath, orphanDaemons, pidsInNamespaces, readPidFile, removeNamespaces } from './netns';
 import {
   DEFAULT_LAB,
   LAB_ROOT,
@@ -39,6 +40,9 @@ import { knownHostsLine, labGroup, labPasswd, labShadow, renderSshdConfig, sshFi
 export type { LabInfo, LabHost } from './lab-info';
 
 const SSH_READY_TIMEOUT_MS = 15_000;
+/** avahi probes its names (RFC 6762 §8.1) before it announces them: under a second when nothing clashes. */
+const AVAHI_READY_TIMEOUT_MS = 10_000;
+const AVAHI_DAEMON = '/usr/sbin/avahi-daemon';
 /** What daemons start with, and the sessions' PATH after `<dir>/bin` on VirtualBox hosts. */
 const DAEMON_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' };
 const WAIT_SSH = fileURLToPath(new URL('./wait-ssh.mjs', import.meta.url));
@@ -106,6 +110,7 @@ export function labStatus(name: string = DEFAULT_LAB): LabStatus {
     if (!isRunningIn(readPidFile(labPaths(dir).dnsmasqPid), lan, 'dnsmasq')) problems.push('dnsmasq (LAN DHCP) is not running');
     for (const h of info.hosts) {
       if (!isRunningIn(readPidFile(hostPaths(dir, h.name).pidFile), h.netns, 'sshd')) problems.push(`sshd on ${h.name} is not running`);
+      if (h.mdnsName !== undefined && !avahiRuns(dir, h)) problems.push(`avahi-daemon on ${h.name} is not running`);
     }
   }
   return { name, dir, up: info !== null && problems.length === 0, info, namespaces, problems };
@@ -145,6 +150,7 @@ async function bringUp(plan: LabPlan, previous: LabInfo | null): Promise<LabInfo
   await Promise.all(plan.hosts.map((h) => writeHostFiles(plan, h, secrets, accounts, rootMountNs)));
   await Promise.all(plan.hosts.filter((h) => !existing.has(h.netns)).map((h) => startSshd(plan, h)));
   await waitForSsh(plan);
+  await syncAvahi(plan);
 
   const info: LabInfo = {
     name: plan.name,
@@ -162,6 +168,7 @@ async function bringUp(plan: LabPlan, previous: LabInfo | null): Promise<LabInfo
       port: 22,
       kind: h.kind,
       hostKeyFingerprint: sshFingerprint(secrets.hostKeys.get(h.name) ?? ''),
+      ...(plan.mdns ? { mdnsName: `${avahiHostName(plan.name, h.name)}.local` } : {}),
     })),
   };
   await Promise.all([
@@ -321,11 +328,11 @@ async function writeHostFiles(plan: LabPlan, host: HostPlan, secrets: Secrets, a
 }
 
 /** Starts a daemon detached from us (it outlives the CLI), its output appended to `log`; its pid. */
-function startDetached(argv: readonly string[], log: string): number {
+function startDetached(argv: readonly string[], log: string, env: NodeJS.ProcessEnv = DAEMON_ENV): number {
   const [file, ...args] = argv;
   const fd = openSync(log, 'a');
   try {
-    const child = spawn(file ?? '', args, { detached: true, stdio: ['ignore', fd, fd], env: DAEMON_ENV });
+    const child = spawn(file ?? '', args, { detached: true, stdio: ['ignore', fd, fd], env });
     child.unref();
     if (child.pid === undefined) throw new DcodError('COMMAND_FAILED', `could not start ${file}`);
     return child.pid;
@@ -360,6 +367,57 @@ async function startSshd(plan: LabPlan, host: HostPlan): Promise<void> {
   await rm(p.pidFile, { force: true });
   const script = 'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/shadow && mount --bind "$3" /etc/group && exec /usr/sbin/sshd -D -f "$4" -E "$5"';
   startDetached(['ip', 'netns', 'exec', host.netns, '/bin/sh', '-c', script, 'sh', p.passwd, p.shadow, p.group, p.sshdConfig, p.log], p.log);
+}
+
+function avahiRuns(dir: string, host: { name: string; netns: string }): boolean {
+  return isRunningIn(readPidFile(hostPaths(dir, host.name).avahiPid), host.netns, 'avahi-daemon');
+}
+
+/**
+ * With `mdns`, starts avahi-daemon on every host where it is not running and waits until each has
+ * announced its SSH service; without, stops any a previous `up --mdns` left running.
+ */
+async function syncAvahi(plan: LabPlan): Promise<void> {
+  if (!plan.mdns) {
+    const running = (h: HostPlan) => pidsInNamespaces([h.netns]).filter((pid) => isRunningIn(pid, h.netns, 'avahi-daemon'));
+    await endProcesses(() => plan.hosts.flatMap(running));
+    return;
+  }
+  if (!existsSync(AVAHI_DAEMON)) throw new DcodError('INVALID_STATE', `--mdns needs ${AVAHI_DAEMON}: apt-get install avahi-daemon`);
+  const starting = plan.hosts.filter((h) => !avahiRuns(plan.dir, h));
+  await Promise.all(starting.map((h) => startAvahi(plan, h)));
+  await Promise.all(starting.map((h) => waitForAvahi(plan, h)));
+}
+
+/**
+ * avahi-daemon in the host's namespace, through `ip netns exec` (a private mount namespace, as for sshd).
+ * avahi has its paths built in, so lab folders are bound over them there: the host's own config over
+ * /etc/avahi, and an empty folder over /run, where it makes /run/avahi-daemon for its pid file and socket.
+ * It runs as root in the foreground, with no chroot, no D-Bus and no process title: the title would be
+ * written over its environment, where LAB_DIR_ENV tells `down` whose daemon it is.
+ * WARNING: without the /run bind, avahi would make /run/avahi-daemon on the machine itself.
+ */
+async function startAvahi(plan: LabPlan, host: HostPlan): Promise<void> {
+  const p = hostPaths(plan.dir, host.name);
+  await rm(p.avahiRun, { recursive: true, force: true });
+  await Promise.all([mkdir(`${p.avahiEtc}/services`, { recursive: true }), mkdir(p.avahiRun, { recursive: true }), rm(p.avahiLog, { force: true })]);
+  await Promise.all([
+    writeFile(`${p.avahiEtc}/avahi-daemon.conf`, renderAvahiConfig(avahiHostName(plan.name, host.name))),
+    writeFile(`${p.avahiEtc}/services/ssh.service`, renderSshService(22)),
+    writeFile(`${p.avahiEtc}/hosts`, ''),
+  ]);
+  const script = `mount --bind "$1" /etc/avahi && mount --bind "$2" /run && exec ${AVAHI_DAEMON} --no-drop-root --no-chroot --no-proc-title --no-rlimits`;
+  startDetached(['ip', 'netns', 'exec', host.netns, '/bin/sh', '-c', script, 'sh', p.avahiEtc, p.avahiRun], p.avahiLog, { ...DAEMON_ENV, [LAB_DIR_ENV]: plan.dir });
+}
+
+/** Waits for avahi's own word that the host's SSH service is announced (its log is fresh for each start). */
+async function waitForAvahi(plan: LabPlan, host: HostPlan): Promise<void> {
+  const p = hostPaths(plan.dir, host.name);
+  for (const deadline = Date.now() + AVAHI_READY_TIMEOUT_MS; Date.now() < deadline; await sleep(50)) {
+    const log = await readFile(p.avahiLog, 'utf8').catch(() => '');
+    if (/ssh\.service\) successfully established/.test(log) && avahiRuns(plan.dir, host)) return;
+  }
+  throw new DcodError('TIMEOUT', `avahi-daemon on ${host.name} did not announce SSH within ${AVAHI_READY_TIMEOUT_MS} ms: ${await tail(p.avahiLog)}`);
 }
 
 /** Waits until every host's sshd answers with a banner over the LAN, as seen from the laptop. */

@@ -105,17 +105,26 @@ function signal(pidList: readonly number[], sig: NodeJS.Signals): void {
   }
 }
 
+/** Set in the environment of a lab daemon whose command line cannot name the lab's folder (avahi-daemon). */
+export const LAB_DIR_ENV = 'DCOD_LAB_DIR';
+
+/** Whether a daemon was started for the lab in `dir`: its command line names a file there, or its environment says so. */
+function isLabDaemon(pid: number, dir: string): boolean {
+  if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/`)) return true;
+  return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`${LAB_DIR_ENV}=${dir}`);
+}
+
 /**
- * The lab's daemons (sshd, dnsmasq, started with files under `dir`) that run in none of `namespaces`:
- * a namespace deleted by hand under a running daemon leaves it orphaned, and only its command line still
- * says whose it is.
+ * The lab's daemons (sshd, dnsmasq, avahi-daemon, started for `dir`) that run in none of `namespaces`:
+ * a namespace deleted by hand under a running daemon leaves it orphaned, and only its command line or
+ * environment still says whose it is.
  */
 export function orphanDaemons(dir: string, namespaces: readonly string[]): number[] {
   const homes = new Set(namespaces.map((n) => nsIdentity(netnsPath(n))));
   return pids().filter((pid) => {
     try {
-      if (!['sshd', 'dnsmasq'].includes(readFileSync(`/proc/${pid}/comm`, 'utf8').trim())) return false;
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/`)) return false;
+      if (!['sshd', 'dnsmasq', 'avahi-daemon'].includes(readFileSync(`/proc/${pid}/comm`, 'utf8').trim())) return false;
+      if (!isLabDaemon(pid, dir)) return false;
     } catch {
       return false;
     }

@@ -56,6 +56,8 @@ export interface LabPlan {
   readonly laptop: NodePlan;
   readonly hosts: readonly HostPlan[];
   readonly dhcpRange: readonly [string, string];
+  /** Every host runs avahi-daemon, announcing `_ssh._tcp` and `_workstation._tcp`. */
+  readonly mdns: boolean;
 }
 
 export interface LabOptions {
@@ -63,6 +65,7 @@ export interface LabOptions {
   readonly hosts?: number;
   readonly plainHosts?: number;
   readonly cidr?: string;
+  readonly mdns?: boolean;
 }
 
 export function validateLabName(name: string): string {
@@ -144,6 +147,7 @@ export function planLab(opts: LabOptions = {}): LabPlan {
       ...Array.from({ length: plain }, (_, i) => host('plain', i + 1)),
     ],
     dhcpRange: [`${net}.${DHCP_FIRST_OCTET}`, `${net}.${DHCP_LAST_OCTET}`],
+    mdns: opts.mdns ?? false,
   };
 }
 
@@ -162,6 +166,12 @@ export function hostPaths(dir: string, host: string) {
     log: path.join(root, 'sshd.log'),
     simConfig: path.join(root, 'sim.json'),
     vboxState: path.join(root, 'vbox'),
+    /** Bound over /etc/avahi for avahi-daemon: avahi-daemon.conf, hosts, services/. */
+    avahiEtc: path.join(root, 'avahi'),
+    /** Bound over /run for avahi-daemon, which makes /run/avahi-daemon (pid file, socket) whatever it is told. */
+    avahiRun: path.join(root, 'avahi-run'),
+    avahiPid: path.join(root, 'avahi-run', 'avahi-daemon', 'pid'),
+    avahiLog: path.join(root, 'avahi.log'),
   };
 }
 
