@@ -52,9 +52,15 @@ export const Router = z
   .strict();
 export type Router = z.infer<typeof Router>;
 
+/**
+ * `connected: false` unplugs the virtual cable (the NIC stays, the guest sees no link); absent means plugged
+ * in. Optional rather than defaulted so code that builds NICs needn't spell it.
+ */
+const Connected = z.boolean().optional();
+
 export const Nic = z.union([
-  z.object({ switch: Name, mac: Mac.optional(), address: Ipv4.optional() }).strict(),
-  z.object({ bridged: z.literal(true), mac: Mac.optional() }).strict(),
+  z.object({ switch: Name, mac: Mac.optional(), address: Ipv4.optional(), connected: Connected }).strict(),
+  z.object({ bridged: z.literal(true), mac: Mac.optional(), connected: Connected }).strict(),
 ]);
 export type Nic = z.infer<typeof Nic>;
 
