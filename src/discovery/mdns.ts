@@ -160,9 +160,14 @@ export function sshEndpoints(found: readonly MdnsService[]): { readonly address:
   return [...endpoints.values()];
 }
 
+/** Sends on one interface; the error, if any (an interface can go away while a laptop browses). */
 function send(socket: dgram.Socket, packet: Buffer, iface: string): Promise<Error | null> {
   // setMulticastInterface applies at the moment of sending, so sends go one at a time.
-  socket.setMulticastInterface(iface);
+  try {
+    socket.setMulticastInterface(iface);
+  } catch (err) {
+    return Promise.resolve(err instanceof Error ? err : new Error(String(err)));
+  }
   return new Promise((resolve) => socket.send(packet, MDNS_PORT, MDNS_GROUP, (err) => resolve(err ?? null)));
 }
 
