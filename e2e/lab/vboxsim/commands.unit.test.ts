@@ -52,6 +52,17 @@ describe('modifyvm', () => {
     expect(r.stderr).toContain('VBoxManage: error: Unknown option: --frobnicate\n');
   });
 
+  it('sets the promiscuous mode policy (shown only in the human-readable details)', () => {
+    const s = vm();
+    s.ok('modifyvm', 'v', '--nic2', 'intnet', '--nicpromisc2', 'allow-all', '--nic-promisc1', 'allow-vms');
+    const human = s.ok('showvminfo', 'v').stdout;
+    expect(human).toMatch(/^NIC 1: .*Promisc Policy: allow-vms,/m);
+    expect(human).toMatch(/^NIC 2: .*Promisc Policy: allow-all,/m);
+    expect(mr(s)).not.toMatch(/promisc/i);
+    const r = s.run('modifyvm', 'v', '--nicpromisc2', 'all');
+    expect(r).toEqual({ stdout: '', stderr: "VBoxManage: error: Unknown promiscuous mode policy 'all'\n", code: 1 });
+  });
+
   it('names the internal network "intnet" once an adapter changes attachment, as VirtualBox does', () => {
     const s = vm();
     s.ok('modifyvm', 'v', '--nic2', 'nat');

@@ -19,7 +19,13 @@ export interface Nic {
   natNetwork: string;
   genericDriver: string;
   speed: number;
+  /** Which frames not addressed to it the adapter receives; absent in state written before it was modelled. */
+  promisc?: PromiscPolicy;
 }
+
+/** NetworkAdapterPromiscModePolicy, as modifyvm spells it. */
+export const PROMISC_POLICIES = ['deny', 'allow-vms', 'allow-all'] as const;
+export type PromiscPolicy = (typeof PROMISC_POLICIES)[number];
 
 /** Which adapter setting names an attachment's network (NAT and "not attached" have none). */
 export const NETWORK_FIELD: Record<Attachment, 'bridgeAdapter' | 'intnet' | 'hostOnlyAdapter' | 'genericDriver' | 'natNetwork' | undefined> = {

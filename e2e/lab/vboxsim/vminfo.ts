@@ -238,7 +238,7 @@ function showNics(p: Printer, m: Machine): void {
       if (nic.attachment === 'nat') p.raw('mtu="0"\nsockSnd="64"\nsockRcv="64"\ntcpWndSnd="64"\ntcpWndRcv="64"\n');
     } else {
       p.raw(
-        `${`NIC ${slot}:`.padEnd(28)} MAC: ${nic.mac}, Attachment: ${text}, Cable connected: ${nic.cable ? 'on' : 'off'}, Trace: off (file: none), Type: ${nic.type}, Reported speed: ${nic.speed / 1000} Mbps, Boot priority: 0, Promisc Policy: deny, Bandwidth group: none\n`,
+        `${`NIC ${slot}:`.padEnd(28)} MAC: ${nic.mac}, Attachment: ${text}, Cable connected: ${nic.cable ? 'on' : 'off'}, Trace: off (file: none), Type: ${nic.type}, Reported speed: ${nic.speed / 1000} Mbps, Boot priority: 0, Promisc Policy: ${nic.promisc ?? 'deny'}, Bandwidth group: none\n`,
       );
       if (nic.attachment === 'nat')
         p.raw(`NIC ${slot} Settings:  MTU: 0, Socket (send: 64, receive: 64), TCP Window (send:64, receive: 64)\n`);

@@ -5,7 +5,7 @@
 import { comFailure, msgError, msgWarning, syntaxError, VBoxError, type ErrorContext } from '../errors';
 import { getopt, type OptDef } from '../getopt';
 import { findOsType } from '../ostypes';
-import { generateMac, maxNics, NIC_TYPES, type Attachment, type Machine, type Nic, type NicType } from '../machine';
+import { generateMac, maxNics, NIC_TYPES, PROMISC_POLICIES, type Attachment, type Machine, type Nic, type NicType } from '../machine';
 import { findMachine, lockForWrite, requireMutable, site, type Ctx } from './context';
 import { parseGroups } from './createvm';
 
@@ -56,6 +56,8 @@ const OPTS: OptDef[] = [
   opt('--nicgenericdrv', 'generic', 'string', true),
   opt('--nat-network', 'natnetwork', 'string', true),
   opt('--natnetwork', 'natnetwork', 'string', true),
+  opt('--nic-promisc', 'promisc', 'string', true),
+  opt('--nicpromisc', 'promisc', 'string', true),
   opt('--mac-address', 'mac', 'string', true),
   opt('--macaddress', 'mac', 'string', true),
   opt('--audio-enabled', 'audioenabled', 'onoff'),
@@ -296,6 +298,14 @@ export function modifyvm(args: string[], ctx: Ctx): void {
         case 'natnetwork': {
           const nic = nicOf(i);
           if (nic) nic.natNetwork = s;
+          break;
+        }
+        case 'promisc': {
+          const nic = nicOf(i);
+          if (!nic) break;
+          const policy = PROMISC_POLICIES.find((p) => p === s.toLowerCase());
+          if (!policy) throw new VBoxError(msgError(`Unknown promiscuous mode policy '${s}'`), 1);
+          nic.promisc = policy;
           break;
         }
         case 'mac': {

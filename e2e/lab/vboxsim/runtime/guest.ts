@@ -82,6 +82,12 @@ function publish(config: SimConfig, uuid: string): void {
   });
 }
 
+/** The interface MTU a lease carries (udhcpc exports option 26 as `mtu`), if it is a usable one. */
+export function leaseMtu(env: NodeJS.ProcessEnv): number | undefined {
+  const mtu = Number(env.mtu);
+  return Number.isInteger(mtu) && mtu >= 576 && mtu <= 65535 ? mtu : undefined;
+}
+
 /** udhcpc's script protocol: $1 is the event, the lease comes in the environment. */
 function dhcpEvent(event: string, config: SimConfig, env: NodeJS.ProcessEnv): void {
   const iface = env.interface ?? '';
@@ -94,6 +100,10 @@ function dhcpEvent(event: string, config: SimConfig, env: NodeJS.ProcessEnv): vo
   } else if (event === 'bound' || event === 'renew') {
     const prefix = env.mask ? Number(env.mask) : maskToPrefix(env.subnet ?? '255.255.255.0');
     spawnSync('ip', ['addr', 'flush', 'dev', iface, 'label', label]);
+    // Option 26, as real clients apply it (systemd-networkd's UseMTU, dhclient's interface-mtu): the
+    // overlay hands out a smaller MTU so full-size frames fit VxLAN's 50 bytes.
+    const mtu = leaseMtu(env);
+    if (mtu !== undefined) spawnSync('ip', ['link', 'set', iface, 'mtu', String(mtu)]);
     const add = ['addr', 'add', `${env.ip}/${prefix}`, 'dev', iface, 'label', label];
     if (env.broadcast) add.splice(3, 0, 'broadcast', env.broadcast);
     spawnSync('ip', add);
@@ -151,10 +161,32 @@ function startSshd(dir: string, cfg: ApplianceConfig, log: string): void {
     ].join('\n'),
   );
   const { passwd, shadow } = rootAccounts(dir);
-  fs.mkdirSync('/run/sshd', { recursive: true });
+  for (const d of ['/run/sshd', ...APPLIANCE_PRIVATE_DIRS]) fs.mkdirSync(d, { recursive: true });
+  detached(applianceInitArgv({ passwd, shadow, hostname: cfg.hostname, sshdConfig: conf }), log);
+}
+
+/**
+ * Directories of /run that are the appliance's own, as on a real VM: its named network namespaces and
+ * DCoD's runtime files. Without a private copy, the appliances of all lab hosts would share the
+ * machine's (a namespace named the same in two proxies would collide, and outlive them).
+ */
+export const APPLIANCE_PRIVATE_DIRS = ['/run/netns', '/run/dcod'] as const;
+
+/**
+ * How the appliance's "machine" starts: in its own mount, UTS and PID namespaces (with its own /proc),
+ * so everything it runs — sshd, the sessions, daemons it starts inside nested network namespaces — dies
+ * with its init when the VM powers off or crashes, as a real VM's processes do.
+ */
+export function applianceInitArgv(o: { passwd: string; shadow: string; hostname: string; sshdConfig: string }): string[] {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const script = `mount --bind ${q(passwd)} /etc/passwd && mount --bind ${q(shadow)} /etc/shadow && hostname ${q(cfg.hostname)} && exec /usr/sbin/sshd -D -e -f ${q(conf)}`;
-  detached(['unshare', '--mount', '--uts', '--propagation', 'private', '--', 'sh', '-c', script], log);
+  const script = [
+    `mount --bind ${q(o.passwd)} /etc/passwd`,
+    `mount --bind ${q(o.shadow)} /etc/shadow`,
+    ...APPLIANCE_PRIVATE_DIRS.map((d) => `mount -t tmpfs -o mode=0755 appliance ${d}`),
+    `hostname ${q(o.hostname)}`,
+    `exec /usr/sbin/sshd -D -e -f ${q(o.sshdConfig)}`,
+  ].join(' && ');
+  return ['unshare', '--mount', '--uts', '--pid', '--fork', '--mount-proc', '--propagation', 'private', '--', 'sh', '-c', script];
 }
 
 function proxyBoot(config: SimConfig, env: NodeJS.ProcessEnv): number {
