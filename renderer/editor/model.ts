@@ -11,4 +11,4 @@ export { API_VERSION, Datacenter, emptyDatacenter, Name, VNI_MAX, VNI_MIN } from
 // eslint-disable-next-line no-restricted-imports -- as above
 export type { DatacenterInput, Image, Nic, PowerState, Router, Switch, Vm, Volume } from '../../src/model/document';
 // eslint-disable-next-line no-restricted-imports -- as above
-export type { Diagnostic } from '../../src/diagnostics';
+export { jsonPath, type Diagnostic } from '../../src/diagnostics';
