@@ -53,7 +53,7 @@ describe('parseDocumentText', () => {
     expect(text).toContain('dc.yaml:7:10: error at switches[0].vni: a VNI is from 1 to 16777215');
     expect(text).toMatch(/dc\.yaml:9:11: error at vms\[0\]\.name: use lower-case letters/);
     expect(text).toMatch(/dc\.yaml:10:\d+: error at vms\[0\]\.memoryMb:/);
-    expect(text).toMatch(/dc\.yaml:9:\d+: error at vms\[0\]: Unrecognized key: "colour"/);
+    expect(text).toContain('dc.yaml:11:13: error at vms[0].colour: unknown field "colour" (fix: remove it, or check its spelling)');
   });
 
   it('places a missing key at the object that lacks it', () => {

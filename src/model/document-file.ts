@@ -8,16 +8,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isCollection, LineCounter, parseDocument, stringify } from 'yaml';
-import { fromZodIssues, type Diagnostic } from '../diagnostics';
+import type { Diagnostic } from '../diagnostics';
 import { DcodError } from '../errors';
 import { writeFileAtomic } from '../fsx/atomic';
 import { Datacenter } from './document';
-
-// The schema check until the planner's semantic validation (src/model/validate.ts) lands.
-function validateDocument(input: unknown): { document?: Datacenter; diagnostics: Diagnostic[] } {
-  const r = Datacenter.safeParse(input);
-  return r.success ? { document: r.data, diagnostics: [] } : { diagnostics: fromZodIssues(r.error.issues) };
-}
+import { validateDocument, type ValidationContext } from './validate';
 
 /** A diagnostic with where it is in the file (1-based), when it can be placed. */
 export interface LocatedDiagnostic extends Diagnostic {
@@ -44,8 +39,11 @@ export function pathSegments(p: string): (string | number)[] {
   return out;
 }
 
-/** Parses and validates a document's text; never throws for bad input, it reports it. */
-export function parseDocumentText(text: string): ParsedDocument {
+/**
+ * Parses and validates a document's text; never throws for bad input, it reports it. With the inventory
+ * (and the last observation) in `ctx`, placement is checked too.
+ */
+export function parseDocumentText(text: string, ctx: ValidationContext = {}): ParsedDocument {
   const lines = new LineCounter();
   const yaml = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => {
@@ -60,7 +58,7 @@ export function parseDocumentText(text: string): ParsedDocument {
       }),
     };
   }
-  const { document, diagnostics } = validateDocument(yaml.toJS());
+  const { document, diagnostics } = validateDocument(yaml.toJS(), ctx);
   // Each diagnostic at its node, or the nearest enclosing one that exists (a missing key: its object).
   const locate = (d: Diagnostic): LocatedDiagnostic => {
     const segs = pathSegments(d.path);
@@ -98,14 +96,14 @@ async function readText(file: string): Promise<string> {
 }
 
 /** Reads and validates a document file: the diagnostics, and the document when it has no error. */
-export async function readDocumentFile(file: string): Promise<ParsedDocument & { readonly file: string }> {
+export async function readDocumentFile(file: string, ctx: ValidationContext = {}): Promise<ParsedDocument & { readonly file: string }> {
   const absolute = path.resolve(file);
-  return { file: absolute, ...parseDocumentText(await readText(absolute)) };
+  return { file: absolute, ...parseDocumentText(await readText(absolute), ctx) };
 }
 
 /** Reads a document that must be valid; throws INVALID_DOCUMENT listing every error otherwise. */
-export async function loadDocumentFile(file: string): Promise<LoadedDocument> {
-  const read = await readDocumentFile(file);
+export async function loadDocumentFile(file: string, ctx: ValidationContext = {}): Promise<LoadedDocument> {
+  const read = await readDocumentFile(file, ctx);
   if (!read.document || !read.version) {
     const errors = read.diagnostics.filter((d) => d.severity === 'error');
     throw new DcodError('INVALID_DOCUMENT', `${errors.length} error${errors.length === 1 ? '' : 's'} in the document:\n${formatLocated(read.file, read.diagnostics)}`);
@@ -132,16 +130,16 @@ export function canonicalYaml(document: Datacenter): string {
 }
 
 /** JSON with object keys sorted at every depth: the same document always gives the same text. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 /** The document's version: sha256 of its canonical form (defaults filled in, keys sorted). */
 export function documentVersion(document: Datacenter): string {
-  return createHash('sha256').update(stableJson(Datacenter.parse(document))).digest('hex');
+  return createHash('sha256').update(canonicalJson(Datacenter.parse(document))).digest('hex');
 }
 
 /** Writes the document atomically (a crash leaves the old file or the new one); returns its version. */
