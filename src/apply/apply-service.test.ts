@@ -124,7 +124,7 @@ describe('ApplyService', () => {
   });
 
   it('adopts a powered-off VM: tags it on its host and adds it, as it is, to the document', async () => {
-    const old = vm({ nics: [{ slot: 1, attachment: 'intnet', attachmentRaw: 'intnet', network: 'dcod-vni-5001', mac: '080027000001' }, { slot: 2, attachment: 'bridged', attachmentRaw: 'bridged', network: 'eno1', mac: '080027000002' }] as ObservedVm['nics'] });
+    const old = vm({ nics: [{ slot: 1, attachment: 'intnet', attachmentRaw: 'intnet', network: 'dcod-vni-5001', mac: '080027000001' }, { slot: 2, attachment: 'bridged', attachmentRaw: 'bridged', network: 'eno1', mac: '080027000002' }] as unknown as ObservedVm['nics'] });
     const { svc } = service(() => ({ datacenter: 'lab', operations: [], diagnostics: [] }), () => [observedHost('h1'), observedHost('h2', [old])]);
     const result = await svc.adopt(file, 'h2', 'old1');
     expect(result.vm).toEqual({ name: 'old1', cpus: 2, memoryMb: 1024, nics: [{ switch: 'front', mac: '080027000001' }, { bridged: true, mac: '080027000002' }], volumes: [], power: 'stopped', chipset: 'piix3', apartFrom: [] });
@@ -141,7 +141,7 @@ describe('ApplyService', () => {
     const hosts = [observedHost('h1', [
       vm({ name: 'run1', state: 'running' }),
       vm({ name: 'theirs', extraData: { 'dcod/datacenter': 'other' } }),
-      vm({ name: 'natty', nics: [{ slot: 1, attachment: 'nat', attachmentRaw: 'nat' }] as ObservedVm['nics'] }),
+      vm({ name: 'natty', nics: [{ slot: 1, attachment: 'nat', attachmentRaw: 'nat' }] as unknown as ObservedVm['nics'] }),
     ])];
     const { svc } = service(() => ({ datacenter: 'lab', operations: [], diagnostics: [] }), () => hosts);
     await expect(svc.adopt(file, 'h1', 'run1')).rejects.toMatchObject({ code: 'INVALID_STATE' });
