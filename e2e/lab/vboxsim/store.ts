@@ -136,8 +136,18 @@ export function withState<T>(stateDir: string, fn: (tx: Tx) => T): T {
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const owner = Number(fs.readFileSync(lock, { encoding: 'utf8', flag: 'a+' }));
-      // A holder that died (killed VBoxManage) must not wedge the host: take its lock over.
+      // WARNING: read it without creating it. (Reading with flag 'a+' re-created a lock its holder had
+      // just released, as an empty file no process owned: every VBoxManage then waited out the timeout.)
+      let text: string;
+      try {
+        text = fs.readFileSync(lock, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile: try again now
+        throw err;
+      }
+      const owner = Number(text);
+      // A holder that died (killed VBoxManage) must not wedge the host: take its lock over. An empty file
+      // is a holder between creating it and writing its pid.
       if (owner > 0 && !pidAlive(owner)) fs.rmSync(lock, { force: true });
       else if (Date.now() > deadline) throw new Error(`vboxsim: state lock ${lock} held by pid ${owner}`, { cause: e });
       else sleep(5);
