@@ -19,6 +19,7 @@ const selectDiscovery = (s: HostsState) => ({ candidates: s.candidates, discover
 export default function DiscoverDialog({ client, onClose, onAdd }: { client: ApiClient; onClose: () => void; onAdd: (candidate: Candidate, credentials: Credentials) => void }) {
   const { candidates, discovery, views } = useHosts(useShallow(selectDiscovery));
   const [ranges, setRanges] = useState('');
+  const [mdns, setMdns] = useState(false);
   const [credentials, setCredentials] = useState<Credentials>({ user: '', method: 'password', keyFile: '' });
   const [password, setPassword] = useState('');
   const [formError, setFormError] = useState<string>();
@@ -29,7 +30,7 @@ export default function DiscoverDialog({ client, onClose, onAdd }: { client: Api
 
   const start = (e: FormEvent) => {
     e.preventDefault();
-    const made = discoverInputOf(ranges, credentials, password);
+    const made = discoverInputOf(ranges, mdns, credentials, password);
     if ('error' in made) return setFormError(made.error);
     setFormError(undefined);
     setPassword('');
@@ -44,6 +45,10 @@ export default function DiscoverDialog({ client, onClose, onAdd }: { client: Api
         <Field label="Ranges to sweep" error={formError} testId="discover-ranges" hint="CIDR ranges or addresses, separated by commas or spaces. Only these are swept.">
           {(p) => <input {...p} value={ranges} onChange={(e) => setRanges(e.target.value)} placeholder="192.168.1.0/24, 10.0.0.5" autoFocus spellCheck={false} data-testid="discover-ranges" />}
         </Field>
+        <label className="checkbox">
+          <input type="checkbox" checked={mdns} onChange={(e) => setMdns(e.target.checked)} data-testid="discover-mdns" />
+          Also listen for hosts announcing SSH over mDNS (Bonjour/Avahi) on this LAN
+        </label>
         <div className="discover-credentials">
           <CredentialFields
             value={credentials}

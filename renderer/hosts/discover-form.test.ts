@@ -9,11 +9,12 @@ describe('the Discover form', () => {
   });
 
   it('never makes a sweep without a range the user typed', () => {
-    expect(discoverInputOf('  , ', creds, '')).toHaveProperty('error');
+    expect(discoverInputOf('  , ', false, creds, '')).toHaveProperty('error');
   });
 
   it('sends credentials only when a user is named', () => {
-    expect(discoverInputOf('10.0.0.0/24', creds, 'pw')).toEqual({ input: { cidrs: ['10.0.0.0/24'] } });
-    expect(discoverInputOf('10.0.0.0/24', { ...creds, user: ' dcod ' }, 'pw')).toEqual({ input: { cidrs: ['10.0.0.0/24'], user: 'dcod', auth: { method: 'password', password: 'pw' } } });
+    expect(discoverInputOf('10.0.0.0/24', false, creds, 'pw')).toEqual({ input: { cidrs: ['10.0.0.0/24'] } });
+    expect(discoverInputOf('', true, creds, 'pw')).toEqual({ input: { cidrs: [], mdns: true } });
+    expect(discoverInputOf('10.0.0.0/24', false, { ...creds, user: ' dcod ' }, 'pw')).toEqual({ input: { cidrs: ['10.0.0.0/24'], user: 'dcod', auth: { method: 'password', password: 'pw' } } });
   });
 });

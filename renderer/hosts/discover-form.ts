@@ -12,10 +12,13 @@ export function parseRanges(text: string): string[] {
   return text.split(/[\s,;]+/).filter(Boolean);
 }
 
-/** The call to make, or why not. Credentials go along only when a user is named. */
-export function discoverInputOf(rangesText: string, credentials: Credentials, password: string): { readonly input: DiscoverInput } | { readonly error: string } {
+/**
+ * The call to make, or why not. Listening for mDNS announcements sweeps nothing, so it may go alone.
+ * Credentials go along only when a user is named.
+ */
+export function discoverInputOf(rangesText: string, mdns: boolean, credentials: Credentials, password: string): { readonly input: DiscoverInput } | { readonly error: string } {
   const cidrs = parseRanges(rangesText);
-  if (!cidrs.length) return { error: 'Type at least one range to sweep, such as 192.168.1.0/24.' };
+  if (!cidrs.length && !mdns) return { error: 'Type at least one range to sweep, such as 192.168.1.0/24, or listen for mDNS announcements.' };
   const user = credentials.user.trim();
-  return { input: { cidrs, ...(user ? { user, auth: authInputOf(credentials.method, { password, keyFile: credentials.keyFile }) } : {}) } };
+  return { input: { cidrs, ...(mdns ? { mdns: true } : {}), ...(user ? { user, auth: authInputOf(credentials.method, { password, keyFile: credentials.keyFile }) } : {}) } };
 }

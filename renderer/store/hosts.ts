@@ -163,7 +163,8 @@ export async function acceptHostKey(client: ApiClient, name: string, fingerprint
 
 /** Sweeps; rows arrive through `discovery.update` while it runs, and the final answer settles them. */
 export async function runDiscovery(client: ApiClient, input: DiscoverInput): Promise<void> {
-  const ranges = input.cidrs ?? [];
+  // What is being searched, as the dialog says it: the ranges, and mDNS when listening for announcements.
+  const ranges = [...(input.cidrs ?? []), ...(input.mdns ? ['mDNS'] : [])];
   useHosts.setState({ candidates: [], discovery: { phase: 'running', ranges, probing: Boolean(input.user && input.auth) } });
   try {
     const found = await client.call('discovery.run', input);
