@@ -20,3 +20,38 @@ describe('LocalRunner', () => {
     await expect(runner.exec('sleep 5', { timeoutMs: 100 })).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true });
   });
 });
+
+describe('LocalRunner.execStream', () => {
+  const runner = new LocalRunner();
+
+  it('delivers output as it comes and ends the command by closing its stdin', async () => {
+    const chunks: string[] = [];
+    let first!: () => void;
+    const gotFirst = new Promise<void>((r) => (first = r));
+    const s = runner.execStream('echo ready; cat >/dev/null; echo bye', {
+      onStdout: (c) => {
+        chunks.push(c.toString());
+        first();
+      },
+    });
+    await gotFirst;
+    await s.stop();
+    expect(await s.done).toEqual({ code: 0 });
+    expect(chunks.join('')).toBe('ready\nbye\n');
+  });
+
+  it('forces a command that ignores its stdin once the grace period is over', async () => {
+    const s = runner.execStream('exec sleep 30', { onStdout: () => {} });
+    const started = performance.now();
+    await s.stop(100);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(await s.done).toEqual({ code: null });
+  });
+
+  it('reports the exit status of a command that ends by itself, with its stderr', async () => {
+    const err: string[] = [];
+    const s = runner.execStream('echo oops >&2; exit 4', { onStdout: () => {}, onStderr: (c) => err.push(c) });
+    expect(await s.done).toEqual({ code: 4 });
+    expect(err.join('')).toBe('oops\n');
+  });
+});

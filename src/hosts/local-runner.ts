@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DcodError } from '../errors';
-import type { ExecOptions, ExecResult, HostRunner, HostShell } from './runner';
+import { STOP_GRACE_MS, type ExecOptions, type ExecResult, type ExecStream, type HostShell, type StreamHandlers, type StreamingRunner } from './runner';
 
 /**
  * Runs commands on this machine, for a VirtualBox installed on the laptop itself. argv lists go straight
  * to the program with no shell in between; command lines (batched scripts) go to the platform's shell.
  */
-export class LocalRunner implements HostRunner {
+export class LocalRunner implements StreamingRunner {
   readonly shell: HostShell = process.platform === 'win32' ? 'cmd' : 'posix';
 
   run(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
@@ -16,11 +16,33 @@ export class LocalRunner implements HostRunner {
   }
 
   exec(commandLine: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    const child =
-      this.shell === 'cmd'
-        ? spawn('cmd.exe', ['/d', '/s', '/c', commandLine], { stdio: 'pipe', windowsVerbatimArguments: true })
-        : spawn('/bin/sh', ['-c', commandLine], { stdio: 'pipe', env: { ...process.env, LANG: 'C', LC_ALL: 'C' } });
-    return collect(child, opts, 'shell');
+    return collect(this.shellChild(commandLine), opts, 'shell');
+  }
+
+  execStream(commandLine: string, handlers: StreamHandlers): ExecStream {
+    const child = this.shellChild(commandLine);
+    child.stdin?.on('error', () => {});
+    child.stdout?.on('data', (c: Buffer) => handlers.onStdout(c));
+    child.stderr?.on('data', (c: Buffer) => handlers.onStderr?.(c.toString('utf8')));
+    const done = new Promise<{ code: number | null }>((resolve, reject) => {
+      child.on('error', (err: NodeJS.ErrnoException) => reject(new DcodError('COMMAND_FAILED', `shell: ${err.message}`, { cause: err })));
+      child.on('close', (code) => resolve({ code }));
+    });
+    return {
+      done,
+      stop: async (graceMs = STOP_GRACE_MS) => {
+        child.stdin?.end();
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        await done.catch(() => undefined);
+        clearTimeout(timer);
+      },
+    };
+  }
+
+  private shellChild(commandLine: string): ChildProcess {
+    return this.shell === 'cmd'
+      ? spawn('cmd.exe', ['/d', '/s', '/c', commandLine], { stdio: 'pipe', windowsVerbatimArguments: true })
+      : spawn('/bin/sh', ['-c', commandLine], { stdio: 'pipe', env: { ...process.env, LANG: 'C', LC_ALL: 'C' } });
   }
 
   async close(): Promise<void> {}

@@ -9,7 +9,7 @@ import { SshRunner, type SshAuth, type SshRunnerOptions } from '../ssh/ssh-runne
 import { LocalRunner } from './local-runner';
 import { failedObservation, observeHost } from './observe';
 import type { ObservedHost } from './observed';
-import type { HostRunner } from './runner';
+import type { StreamingRunner } from './runner';
 
 /** `address: local` in the inventory means this machine's own VirtualBox, reached without SSH. */
 export const LOCAL_ADDRESS = 'local';
@@ -50,11 +50,11 @@ export async function sshAuthFor(host: InventoryHost, secrets: SecretSources): P
  * of every host's observed state.
  */
 export class HostPool {
-  private readonly runners = new Map<string, { key: string; runner: Promise<HostRunner> }>();
+  private readonly runners = new Map<string, { key: string; runner: Promise<StreamingRunner> }>();
 
   constructor(private readonly opts: HostPoolOptions) {}
 
-  runnerFor(host: InventoryHost): Promise<HostRunner> {
+  runnerFor(host: InventoryHost): Promise<StreamingRunner> {
     // A changed address, user or auth gets a new connection; the old one is closed.
     const key = JSON.stringify([host.address, host.port, host.user, host.auth, host.os]);
     const cached = this.runners.get(host.name);
@@ -66,7 +66,7 @@ export class HostPool {
     return runner;
   }
 
-  private async makeRunner(host: InventoryHost): Promise<HostRunner> {
+  private async makeRunner(host: InventoryHost): Promise<StreamingRunner> {
     if (host.address === LOCAL_ADDRESS) return new LocalRunner();
     const auth = await sshAuthFor(host, this.opts.secrets);
     return new SshRunner(

@@ -28,3 +28,33 @@ export interface HostRunner {
   exec(commandLine: string, opts?: ExecOptions): Promise<ExecResult>;
   close(): Promise<void>;
 }
+
+export interface StreamHandlers {
+  /** Each chunk of stdout as it arrives, as bytes: a stream may be binary (a pcap). */
+  readonly onStdout: (chunk: Buffer) => void;
+  readonly onStderr?: (chunk: string) => void;
+}
+
+/** A command that runs for as long as it is wanted, its output delivered as it comes. */
+export interface ExecStream {
+  /**
+   * Settles when the command has ended: with its exit status (null after a signal, or when `stop` had
+   * to close it by force), or rejects HOST_UNREACHABLE when the channel could not be opened or died.
+   */
+  readonly done: Promise<{ readonly code: number | null }>;
+  /**
+   * Ends the command's stdin — a streaming command is written to exit when its stdin closes, which also
+   * happens by itself when the connection drops, so nothing is left running on the host — and, if it
+   * has not ended `graceMs` later, closes its channel (SSH) or kills it (local). Resolves once it ended.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A runner that can also keep a command running and stream its output (samplers, captures). */
+export interface StreamingRunner extends HostRunner {
+  /** Runs a command line (already quoted for `shell`) with stdin left open until `stop`. */
+  execStream(commandLine: string, handlers: StreamHandlers): ExecStream;
+}
+
+/** How long `stop` waits for a command to end on its own before forcing it. */
+export const STOP_GRACE_MS = 2000;

@@ -2,7 +2,7 @@ import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig } from 'ssh2';
 import { Semaphore } from '../concurrency/semaphore';
 import { DcodError, type ErrorCode } from '../errors';
-import type { ExecOptions, ExecResult, HostRunner, HostShell } from '../hosts/runner';
+import { STOP_GRACE_MS, type ExecOptions, type ExecResult, type ExecStream, type HostShell, type StreamHandlers, type StreamingRunner } from '../hosts/runner';
 import { quoteArgv } from '../shell/argv';
 import type { KnownHosts } from './known-hosts';
 
@@ -40,7 +40,7 @@ type Connected = { readonly client: ssh2.Client; readonly closed: Promise<void> 
  * pins host keys. WARNING: a command in flight when the connection drops fails with HOST_UNREACHABLE and
  * is not re-run — it may or may not have happened on the host; callers that need to know must observe.
  */
-export class SshRunner implements HostRunner {
+export class SshRunner implements StreamingRunner {
   readonly shell: HostShell;
   private connection: Promise<Connected> | undefined;
   private readonly channels: Semaphore;
@@ -64,6 +64,39 @@ export class SshRunner implements HostRunner {
       const { client } = await this.connected();
       return execOn(client, commandLine, opts, this.label);
     });
+  }
+
+  /**
+   * A long-lived command on its own channel, which holds one of the `maxChannels` slots for as long as
+   * it runs. WARNING: a dropped connection ends the stream (done rejects HOST_UNREACHABLE); it is not
+   * restarted here, since only the caller knows whether running it again is right.
+   */
+  execStream(commandLine: string, handlers: StreamHandlers): ExecStream {
+    let channel: ClientChannel | undefined;
+    let stopping = false;
+    let forced = false;
+    const done = this.channels.use(async () => {
+      if (stopping) return { code: null };
+      const { client } = await this.connected();
+      return streamOn(client, commandLine, handlers, this.label, (opened) => {
+        channel = opened;
+        if (forced) opened.close();
+        else if (stopping) opened.end();
+      }, () => stopping);
+    });
+    return {
+      done,
+      stop: async (graceMs = STOP_GRACE_MS) => {
+        if (!stopping) channel?.end();
+        stopping = true;
+        const timer = setTimeout(() => {
+          forced = true;
+          channel?.close();
+        }, graceMs);
+        await done.catch(() => undefined);
+        clearTimeout(timer);
+      },
+    };
   }
 
   async close(): Promise<void> {
@@ -202,6 +235,40 @@ function execOn(client: ssh2.Client, commandLine: string, opts: ExecOptions, lab
       });
       if (opts.stdin !== undefined) stream.end(opts.stdin);
       else stream.end();
+    });
+  });
+}
+
+/**
+ * Runs one streaming command: stdout chunks go to the handler as bytes, stdin stays open until the
+ * caller ends it. A channel that closes without an exit status was cut, not finished — unless we were
+ * stopping it, when that is just the forced end.
+ */
+function streamOn(
+  client: ssh2.Client,
+  commandLine: string,
+  handlers: StreamHandlers,
+  label: string,
+  onOpen: (channel: ClientChannel) => void,
+  stopping: () => boolean,
+): Promise<{ code: number | null }> {
+  return new Promise((resolve, reject) => {
+    client.exec(commandLine, (err, stream: ClientChannel) => {
+      if (err) {
+        reject(new DcodError('HOST_UNREACHABLE', `${label}: could not open a command channel: ${err.message}`, { cause: err }));
+        return;
+      }
+      let exit: { code: number | null } | undefined;
+      stream.on('exit', (code: number | null) => (exit = { code: typeof code === 'number' ? code : null }));
+      stream.on('data', (chunk: Buffer) => handlers.onStdout(chunk));
+      stream.stderr.on('data', (chunk: Buffer) => handlers.onStderr?.(chunk.toString('utf8')));
+      stream.on('error', (e: Error) => reject(new DcodError('HOST_UNREACHABLE', `${label}: ${e.message}`, { cause: e })));
+      stream.on('close', () => {
+        if (exit) resolve(exit);
+        else if (stopping()) resolve({ code: null });
+        else reject(new DcodError('HOST_UNREACHABLE', `${label}: the connection dropped while the command was streaming`));
+      });
+      onOpen(stream);
     });
   });
 }
