@@ -18,6 +18,19 @@ export const UI_STATE_STORAGE = {
   hostsError: 'nowhere',
   candidates: 'nowhere',
   discovery: 'nowhere',
+  // The editor slice (store/editor.ts). `selection` and `hostViews` above mean the same there.
+  doc: 'document',
+  // Undo steps live as long as the window: going back further is the core's document versions.
+  history: 'nowhere',
+  clipboard: 'nowhere',
+  hostNames: 'nowhere',
+  placed: 'nowhere',
+  graph: 'nowhere',
+  search: 'nowhere',
+  searchOpen: 'nowhere',
+  helpOpen: 'nowhere',
+  dropHost: 'nowhere',
+  busy: 'nowhere',
 } as const satisfies Record<string, Keep>;
 
 export type UiStateKey = keyof typeof UI_STATE_STORAGE;
