@@ -17,6 +17,12 @@ describe('command builders render exact argv lists', () => {
     expect(cmd.unregisterVmAndDelete('web')).toEqual(['unregistervm', 'web', '--delete']);
   });
 
+  it('modifyvm sets the promiscuous policy of a NIC', () => {
+    expect(cmd.modifyVm('proxy', { nics: [{ slot: 2, attachment: { type: 'intnet', network: 'dcod-vni-5001' }, promiscuous: 'allow-all' }] })).toEqual([
+      'modifyvm', 'proxy', '--nic2', 'intnet', '--intnet2', 'dcod-vni-5001', '--nicpromisc2', 'allow-all',
+    ]);
+  });
+
   it('modifyvm with memory, CPUs, chipset and NICs', () => {
     expect(
       cmd.modifyVm('web', {
@@ -154,6 +160,7 @@ describe('command builders refuse bad input with a BAD_REQUEST', () => {
     refuses(() => cmd.modifyVm('web', { cpus: 0 }), /CPU count/);
     refuses(() => cmd.modifyVm('web', { chipset: 'q35' as cmd.Chipset }), /piix3 or ich9/);
     refuses(() => cmd.modifyVm('web', { nics: [{ slot: 1, nicType: 'rtl8139' as cmd.NicType }] }), /NIC type "rtl8139"/);
+    refuses(() => cmd.modifyVm('web', { nics: [{ slot: 1, promiscuous: 'all' as cmd.PromiscuousPolicy }] }), /promiscuous policy "all"/);
     refuses(() => cmd.cloneVm('base', { name: 'x', linked: true }), /linked clone needs the snapshot/);
     refuses(() => cmd.controlVmNic('web', 1, { type: 'none' }, 'piix3'), /attach it to "null"/);
     refuses(() => cmd.list('everything' as cmd.ListKind), /unknown list/);

@@ -148,7 +148,16 @@ export interface NicSettings {
   readonly mac?: string;
   readonly cableConnected?: boolean;
   readonly nicType?: NicType;
+  /**
+   * Which frames addressed to others the adapter receives. An internal network hands a frame for an
+   * unknown MAC only to `allow-all` adapters, so a NIC that bridges the network elsewhere (the overlay's
+   * proxy) needs it. VirtualBox shows it only in the human-readable details.
+   */
+  readonly promiscuous?: PromiscuousPolicy;
 }
+
+export const PROMISCUOUS_POLICIES = ['deny', 'allow-vms', 'allow-all'] as const;
+export type PromiscuousPolicy = (typeof PROMISCUOUS_POLICIES)[number];
 
 function nicArgs(nic: NicSettings, chipset: Chipset): string[] {
   const n = nicSlot(nic.slot, chipset);
@@ -163,6 +172,10 @@ function nicArgs(nic: NicSettings, chipset: Chipset): string[] {
   if (nic.nicType !== undefined) {
     if (!NIC_TYPES.includes(nic.nicType)) bad(`NIC type ${JSON.stringify(nic.nicType)} is not one of ${NIC_TYPES.join(', ')}`);
     args.push(`--nictype${n}`, nic.nicType);
+  }
+  if (nic.promiscuous !== undefined) {
+    if (!PROMISCUOUS_POLICIES.includes(nic.promiscuous)) bad(`promiscuous policy ${JSON.stringify(nic.promiscuous)} is not one of ${PROMISCUOUS_POLICIES.join(', ')}`);
+    args.push(`--nicpromisc${n}`, nic.promiscuous);
   }
   return args;
 }
