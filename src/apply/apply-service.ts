@@ -102,8 +102,9 @@ export class ApplyService {
 
   constructor(private readonly deps: ApplyServiceDeps) {}
 
+  /** Placement is checked against the inventory (a file: no host is touched). */
   async validate(file: string): Promise<ValidationReport> {
-    const read = await readDocumentFile(file);
+    const read = await readDocumentFile(file, { inventory: await this.deps.inventory() });
     return {
       file: read.file,
       valid: read.document !== undefined,
@@ -114,8 +115,10 @@ export class ApplyService {
   }
 
   async makePlan(file: string, opts: { destroy?: boolean } = {}): Promise<PlanView> {
-    const loaded = await loadDocumentFile(file);
+    const inventory = await this.deps.inventory();
+    await loadDocumentFile(file, { inventory }); // an invalid document is refused before any host is read
     const observed = await this.deps.refresh();
+    const loaded = await loadDocumentFile(file, { inventory, observed });
     const destroy = opts.destroy ?? false;
     const plan = this.deps.planner(destroy ? emptied(loaded.document) : loaded.document, observed);
     const madeAt = observed.map((o) => o.observedAt).sort().at(-1) ?? new Date().toISOString();
