@@ -4,12 +4,12 @@
 // the appliance image"), and the type-11 OEM string carries the appliance's configuration.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DMI_OEM_VBOX_REV, DMI_PREFIX, DMI_SYSTEM_PRODUCT } from '../../../src/overlay/appliance';
+import { PROXY_PRODUCT } from '../../../src/overlay/names';
 
-export const DMI_PREFIX = 'VBoxInternal/Devices/pcbios/0/Config/';
-export const DMI_SYSTEM_PRODUCT = `${DMI_PREFIX}DmiSystemProduct`;
-export const DMI_OEM_VBOX_REV = `${DMI_PREFIX}DmiOEMVBoxRev`;
-export const PROXY_PRODUCT = 'dcod-proxy';
-export const CONFIG_PREFIX = 'dcod-config:';
+// The appliance protocol is the app's (one definition for both sides of it).
+export { CONFIG_PREFIX, decodeApplianceConfig, DMI_OEM_VBOX_REV, DMI_PREFIX, DMI_SYSTEM_PRODUCT, encodeApplianceConfig, type ApplianceConfig } from '../../../src/overlay/appliance';
+export { PROXY_PRODUCT } from '../../../src/overlay/names';
 
 /** VirtualBox's own defaults for the strings a guest sees (DevPcBios/DevFwCommon). */
 const DMI_DEFAULTS: Record<string, string> = {
@@ -68,27 +68,4 @@ export function writeGuestDmi(dir: string, dmi: GuestDmi): void {
   fs.mkdirSync(path.join(dir, 'id'), { recursive: true });
   for (const [file, value] of Object.entries(dmi.id)) fs.writeFileSync(path.join(dir, 'id', file), `${value}\n`);
   fs.writeFileSync(path.join(dir, 'oem-strings'), dmi.oemStrings.map((s) => `${s}\n`).join(''));
-}
-
-export interface ApplianceConfig {
-  hostname: string;
-  sshAuthorizedKeys: string[];
-  underlay: { dhcp: true } | { address: string; gateway?: string };
-}
-
-/** Decodes the `dcod-config:<base64url JSON>` OEM string; undefined when absent or malformed. */
-export function decodeApplianceConfig(oemStrings: readonly string[]): ApplianceConfig | undefined {
-  const s = oemStrings.find((x) => x.startsWith(CONFIG_PREFIX));
-  if (!s) return undefined;
-  try {
-    const o = JSON.parse(Buffer.from(s.slice(CONFIG_PREFIX.length), 'base64url').toString('utf8')) as Partial<ApplianceConfig>;
-    if (typeof o.hostname !== 'string' || !Array.isArray(o.sshAuthorizedKeys) || typeof o.underlay !== 'object' || !o.underlay) return undefined;
-    return o as ApplianceConfig;
-  } catch {
-    return undefined;
-  }
-}
-
-export function encodeApplianceConfig(c: ApplianceConfig): string {
-  return CONFIG_PREFIX + Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 }
