@@ -6,25 +6,13 @@ import { LocalRunner } from '../hosts/local-runner';
 import type { ObservedHost, ObservedVm } from '../hosts/observed';
 import type { InventoryHost } from '../inventory/schema';
 import type { Datacenter } from '../model/document';
-import { loadDocumentFile } from '../model/document-file';
+import { canonicalYaml, loadDocumentFile } from '../model/document-file';
+import { doc } from '../model/document.testkit';
 import type { Operation, Plan } from '../plan/plan';
 import { ApplyService, type ApplyProgress, type ApplyServiceDeps } from './apply-service';
 import { journalPath, readJournal } from './journal';
 
-const DOC = `apiVersion: dcod.dev/v1
-kind: Datacenter
-metadata:
-  name: lab
-switches:
-  - name: front
-    vni: 5001
-vms:
-  - name: web1
-    nics:
-      - switch: front
-placement:
-  web1: h1
-`;
+const DOC = canonicalYaml(doc({ name: 'lab', switches: [{ name: 'front', vni: 5001 }], vms: [{ name: 'web1', nics: [{ switch: 'front' }] }], placement: { web1: 'h1' } }));
 
 let dir: string;
 let file: string;
@@ -83,7 +71,7 @@ describe('ApplyService', () => {
   it('refuses a plan made from another version of the document, and an unknown plan id', async () => {
     const { svc } = service(() => ({ datacenter: 'lab', operations: [], diagnostics: [] }));
     const view = await svc.makePlan(file);
-    await writeFile(file, DOC.replace('vni: 5001', 'vni: 5002'));
+    await writeFile(file, DOC.replace('5001', '5002'));
     await expect(svc.apply(file, view.planId)).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/changed since plan/) });
     await expect(svc.apply(file, 'f'.repeat(64))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
