@@ -1,0 +1,40 @@
+/**
+ * Where DCoD keeps files on a host, built from the host's default machine folder (`list systemproperties`),
+ * so the paths are right on Linux, macOS and Windows hosts alike:
+ * - volumes: `<machine folder>/dcod-<datacenter>/<volume>.<vdi|vmdk>` (tags.ts: the folder marks them ours);
+ * - an OVA image uploaded from the laptop: `<machine folder>/dcod-images/<image>.ova`;
+ * - a VM on its way to another host: `<machine folder>/dcod-<datacenter>-<vm>.ova`.
+ */
+import type { Volume } from '../model/document';
+
+/** Joins with the separator the folder already uses (`\` for a Windows path, `/` otherwise). */
+export function joinHostPath(folder: string, ...parts: string[]): string {
+  const sep = folder.includes('\\') && !folder.includes('/') ? '\\' : '/';
+  const base = folder.endsWith(sep) ? folder.slice(0, -1) : folder;
+  return [base, ...parts].join(sep);
+}
+
+export function volumeFolderName(datacenter: string): string {
+  return `dcod-${datacenter}`;
+}
+
+export function volumePath(machineFolder: string, datacenter: string, volume: Pick<Volume, 'name' | 'format'>): string {
+  return joinHostPath(machineFolder, volumeFolderName(datacenter), `${volume.name}.${volume.format}`);
+}
+
+export function ovaImagePath(machineFolder: string, image: string): string {
+  return joinHostPath(machineFolder, 'dcod-images', `${image}.ova`);
+}
+
+export function movingVmPath(machineFolder: string, datacenter: string, vm: string): string {
+  return joinHostPath(machineFolder, `dcod-${datacenter}-${vm}.ova`);
+}
+
+/** The volume a disk path holds, when it is one of this datacenter's (`…/dcod-<dc>/<name>.<vdi|vmdk>`). */
+export function volumeAt(location: string, datacenter: string): { readonly name: string; readonly format: Volume['format'] } | undefined {
+  const parts = location.split(/[\\/]/);
+  const file = parts.at(-1) ?? '';
+  if (parts.at(-2) !== volumeFolderName(datacenter)) return undefined;
+  const m = /^([a-z][a-z0-9-]*)\.(vdi|vmdk)$/i.exec(file);
+  return m ? { name: m[1]!, format: m[2]!.toLowerCase() as Volume['format'] } : undefined;
+}
