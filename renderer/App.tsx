@@ -8,6 +8,7 @@ import HostsPanel from './panels/HostsPanel';
 import InspectorPanel from './panels/InspectorPanel';
 import PalettePanel from './panels/PalettePanel';
 import { useApp } from './store/app';
+import { bindEditorToHosts } from './store/editor';
 import { bindHosts, loadHosts } from './store/hosts';
 
 const CONNECTION_LABEL = { open: 'connected', connecting: 'connecting…', closed: 'disconnected — retrying' } as const;
@@ -42,6 +43,9 @@ export default function App({ connection }: { connection: Connection }) {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+
+  // The canvas shows the hosts the hosts slice holds.
+  useEffect(() => bindEditorToHosts(), []);
 
   return (
     <ReactFlowProvider>

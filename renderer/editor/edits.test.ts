@@ -170,3 +170,18 @@ describe('copy and paste', () => {
     expect(copy(d0, ['host:h1'])).toBeUndefined();
   });
 });
+
+describe('room in a host', () => {
+  it('lands a VM where it was dropped, or in the nearest free cell when another VM is there', () => {
+    let d = addVm(doc(), { x: 16, y: 80 }, 'h1').doc;
+    d = addVm(d, { x: 30, y: 90 }, 'h1').doc;
+    const below = { x: HOST_PAD, y: HOST_HEADER + 68 + HOST_PAD };
+    expect(d.layout['vm:vm2']).toEqual(below);
+    d = placeVm(d, 'vm2', 'h1', { x: 216, y: 84 });
+    expect(d.layout['vm:vm2']).toEqual({ x: 216, y: 88 });
+    d = placeVm(d, 'vm2', 'h1', { x: 20, y: 140 });
+    expect(d.layout['vm:vm2']).toEqual(below); // its own spot doesn't count
+    d = addVm(d, { x: 600, y: 300 }, 'h1').doc;
+    expect(d.layout['vm:vm3']).toEqual({ x: 600, y: 304 });
+  });
+});

@@ -68,18 +68,32 @@ export function moveNodes(doc: Datacenter, positions: Readonly<Record<string, Po
   return changed.length ? withLayout(doc, Object.fromEntries(changed)) : doc;
 }
 
-/** The first free cell of a host's VM grid (two columns, then rows), relative to the host. */
-export function freeSlot(doc: Datacenter, host: string): Point {
-  const taken = doc.vms.filter((vm) => doc.placement[vm.name] === host).map((vm) => doc.layout[nodeId('vm', vm.name)]).filter((p): p is Point => Boolean(p));
-  const stepX = NODE_SIZE.vm.width + HOST_PAD;
-  const stepY = NODE_SIZE.vm.height + HOST_PAD;
-  const overlaps = (p: Point) => taken.some((t) => Math.abs(t.x - p.x) < stepX && Math.abs(t.y - p.y) < stepY);
-  for (let row = 0; ; row++) {
-    for (let col = 0; col < 2; col++) {
-      const p = { x: HOST_PAD + col * stepX, y: HOST_HEADER + row * stepY };
-      if (!overlaps(p)) return p;
-    }
-  }
+const STEP_X = NODE_SIZE.vm.width + HOST_PAD;
+const STEP_Y = NODE_SIZE.vm.height + HOST_PAD;
+
+/** The positions of a host's VMs (relative to it), but `except`'s. */
+function vmSpots(doc: Datacenter, host: string, except?: string): Point[] {
+  return doc.vms
+    .filter((vm) => vm.name !== except && doc.placement[vm.name] === host)
+    .map((vm) => doc.layout[nodeId('vm', vm.name)])
+    .filter((p): p is Point => Boolean(p));
+}
+
+const overlapsAny = (spots: readonly Point[], p: Point) => spots.some((t) => Math.abs(t.x - p.x) < NODE_SIZE.vm.width + GRID && Math.abs(t.y - p.y) < NODE_SIZE.vm.height + GRID);
+
+/**
+ * Where a VM goes in a host: `near` itself when nothing is there, else the free cell of the host's VM grid
+ * nearest to it; without `near`, the first free cell (two columns, then rows).
+ */
+export function freeSlot(doc: Datacenter, host: string, near?: Point, except?: string): Point {
+  const spots = vmSpots(doc, host, except);
+  if (near && !overlapsAny(spots, near)) return near;
+  const cells: Point[] = [];
+  const cols = near ? 6 : 2;
+  for (let row = 0; row <= spots.length + 1; row++) for (let col = 0; col < cols; col++) cells.push({ x: HOST_PAD + col * STEP_X, y: HOST_HEADER + row * STEP_Y });
+  const free = cells.filter((c) => !overlapsAny(spots, c));
+  if (near) free.sort((a, b) => Math.hypot(a.x - near.x, a.y - near.y) - Math.hypot(b.x - near.x, b.y - near.y));
+  return free[0]!;
 }
 
 // -------------------------------------------------------------------------------------------- creating
@@ -94,7 +108,7 @@ export function addVm(doc: Datacenter, at: Point, host?: string): Created {
   const vm: Vm = { name: newName(doc, 'vm'), cpus: 1, memoryMb: 512, nics: [], volumes: [], power: 'running', chipset: 'piix3', apartFrom: [] };
   const id = nodeId('vm', vm.name);
   const placed = host === undefined ? doc : { ...doc, placement: { ...doc.placement, [vm.name]: host } };
-  return { doc: withLayout({ ...placed, vms: [...doc.vms, vm] }, { [id]: snap(host === undefined ? at : clampIntoHost(at)) }), id };
+  return { doc: withLayout({ ...placed, vms: [...doc.vms, vm] }, { [id]: host === undefined ? snap(at) : freeSlot(doc, host, snap(clampIntoHost(at))) }), id };
 }
 
 export function addSwitch(doc: Datacenter, at: Point): Created {
@@ -205,7 +219,7 @@ export function placeVm(doc: Datacenter, vm: string, host: string | undefined, a
   const placement = { ...doc.placement };
   if (host === undefined) delete placement[vm];
   else placement[vm] = host;
-  const pos = snap(host === undefined ? at : clampIntoHost(at));
+  const pos = host === undefined ? snap(at) : freeSlot(doc, host, snap(clampIntoHost(at)), vm);
   const same = doc.placement[vm] === host && doc.layout[nodeId('vm', vm)]?.x === pos.x && doc.layout[nodeId('vm', vm)]?.y === pos.y;
   return same ? doc : withLayout({ ...doc, placement }, { [nodeId('vm', vm)]: pos });
 }
