@@ -1,0 +1,70 @@
+/**
+ * The far side of a traffic sampler: one shell loop per target that never ends by itself, printing one
+ * frame of counters per interval over a single long-lived channel (rather than one exec per sample):
+ *
+ *     T <seconds since boot>          /proc/uptime: monotonic, and it going down means a reboot
+ *     D <a /proc/net/dev line>        devices whose name starts with one of the prefixes
+ *     P <bridge>/brif/<port>          the ports of matching bridges, so the core knows what is what
+ *     V <vm uuid>                     then that VM's `debugvm statistics` XML (lines starting "<")
+ *     .                               end of frame
+ *
+ * Everything but `sleep` and VBoxManage is a shell builtin, so a frame costs the far side one fork plus
+ * one per VM. The loop runs in the background while `cat` waits on stdin: when the core stops the
+ * stream, or the connection drops, stdin closes and the loop is killed, leaving nothing behind.
+ */
+import { DcodError } from '../errors';
+import { quotePosix, quotePosixArg } from '../shell/quote';
+
+export interface SamplerSpec {
+  /** Devices whose name starts with one of these are read from /proc/net/dev (a proxy: `dcod-`). */
+  readonly devicePrefixes: readonly string[];
+  /** Bridges whose ports are listed each frame, as a name glob (a proxy: `dcod-br*`). */
+  readonly bridgeGlob?: string;
+  /** Running VMs whose NIC counters are read each frame, by UUID (on a VirtualBox host). */
+  readonly vms: readonly string[];
+  readonly vboxmanage: string;
+  /** Whole seconds between frames. */
+  readonly intervalS: number;
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9_.-]+\*?$/;
+
+function checkPattern(what: string, p: string): string {
+  if (!NAME_PATTERN.test(p)) throw new DcodError('BAD_REQUEST', `${what} ${JSON.stringify(p)} must be letters, digits, "_", "." or "-", with at most a trailing "*"`);
+  return p;
+}
+
+/** The loop itself (POSIX sh). */
+export function samplerScript(spec: SamplerSpec): string {
+  if (!Number.isInteger(spec.intervalS) || spec.intervalS < 1) throw new DcodError('BAD_REQUEST', `a sampling interval is a whole number of seconds, got ${spec.intervalS}`);
+  const prefixes = spec.devicePrefixes.map((p) => `${checkPattern('a device prefix', p)}*`);
+  const body = ['  up=-; { read up _ </proc/uptime; } 2>/dev/null', '  echo "T $up"'];
+  if (prefixes.length > 0) body.push(`  while read -r l; do case $l in ${prefixes.join('|')}) echo "D $l";; esac; done </proc/net/dev`);
+  if (spec.bridgeGlob !== undefined) {
+    body.push(`  for p in /sys/class/net/${checkPattern('a bridge glob', spec.bridgeGlob)}/brif/*; do [ -e "$p" ] && echo "P \${p#/sys/class/net/}"; done`);
+  }
+  for (const vm of spec.vms) {
+    const id = quotePosixArg(vm);
+    body.push(`  echo "V "${id}; "$V" debugvm ${id} statistics --pattern '/Public/NetAdapter/*' 2>/dev/null`);
+  }
+  return [
+    `V=${quotePosixArg(spec.vboxmanage)}`,
+    '(',
+    'while :; do',
+    ...body,
+    '  echo .',
+    `  sleep ${spec.intervalS}`,
+    'done',
+    ') </dev/null & p=$!',
+    'cat >/dev/null',
+    'kill $p 2>/dev/null',
+  ].join('\n');
+}
+
+/**
+ * The command line that runs it under `sh` whatever the login shell is (zsh, for one, would abort on a
+ * glob that matches nothing).
+ */
+export function samplerCommand(spec: SamplerSpec): string {
+  return quotePosix(['sh', '-c', samplerScript(spec)]);
+}
