@@ -239,8 +239,11 @@ class Host {
       }
       case 'modifymedium': {
         const [, path = '', , size = ''] = rest;
+        // Like storageattach, modifymedium opens (registers) a disk file given by path.
+        const file = this.s.files.get(path);
+        if (!this.s.media.has(path) && file?.kind === 'disk') this.s.media.set(path, { uuid: newUuid(), sizeMb: file.sizeMb, format: file.format });
         const m = this.s.media.get(path);
-        if (!m) throw new SimulationError(`disk ${path} is not registered`);
+        if (!m) throw new SimulationError(`no disk ${path} on ${this.s.base.host}`);
         const by = this.holder(path);
         if (by && RUNNING.includes(by.state)) throw new SimulationError(`disk ${path} is in use by running ${by.name}`);
         if (Number(size) < m.sizeMb) throw new SimulationError(`disk ${path} can't shrink`);
