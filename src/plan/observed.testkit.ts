@@ -29,11 +29,10 @@ export interface VmShape {
   readonly snapshots?: readonly string[];
 }
 
-let counter = 0;
-const uuidFor = (name: string) => {
-  const hex = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16).padStart(8, '0').slice(0, 8);
-  return `${hex}-0000-4000-8000-${(counter++).toString(16).padStart(12, '0')}`;
-};
+/** Same name, same UUID and MACs: building the same hosts twice gives equal observations. */
+const hashOf = (text: string) => [...text].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7);
+const uuidFor = (name: string) => `${hashOf(name).toString(16).padStart(8, '0')}-0000-4000-8000-${hashOf(`${name}!`).toString(16).padStart(12, '0')}`;
+const macFor = (name: string, slot: number) => `080027${(hashOf(`${name}#${slot}`) & 0xffffff).toString(16).toUpperCase().padStart(6, '0')}`;
 
 export function observedVm(s: VmShape): ObservedVm {
   const chipset = s.chipset ?? 'piix3';
@@ -48,7 +47,7 @@ export function observedVm(s: VmShape): ObservedVm {
       attachment,
       attachmentRaw: attachment,
       ...(network === undefined ? {} : { network }),
-      mac: s.macs?.[slot - 1] ?? `080027${(0x100000 + counter * 40 + slot).toString(16).toUpperCase().slice(-6)}`,
+      mac: s.macs?.[slot - 1] ?? macFor(s.name, slot),
       cableConnected: !s.unplugged?.includes(slot),
       portForwards: [],
     });
