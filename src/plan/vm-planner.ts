@@ -14,7 +14,7 @@ import { movingVmPath } from './host-paths';
 import { hostOperation, opId, type OperationInput, type Step } from './operation';
 import type { Action, Command, Operation } from './plan';
 import type { Transfer, TransferOperation } from './transfer';
-import { BRIDGED, diffVm, EXTRA_SPEC, observedNic, powerClass, recordedSpec, slotsToDisable, VOLUME_CONTROLLER, type Change, type SpecNic, type VmSpec } from './vm-spec';
+import { BRIDGED, diffVm, EXTRA_SPEC, observedNic, powerChange, powerClass, slotsToDisable, VOLUME_CONTROLLER, type Change, type SpecNic, type VmSpec } from './vm-spec';
 import { diskKey, type Copy, type VmTarget, type World } from './world';
 
 export interface VmPlan {
@@ -204,7 +204,6 @@ export function planVms(world: World): VmPlan {
     const ref = vm.uuid;
     const diff = diffVm(t.spec, vm, { datacenter: dc, bridgeOk: world.bridgeOk(t.host), describeNet: world.describeNet, unavailable: world.unavailable });
     const growing = [...world.fates.values()].filter((f) => f.vm === t.vm.name && f.grow?.by === 'vm');
-    const recorded = recordedSpec(vm);
     const changes: Change[] = [...diff.changes, ...growing.map((f) => ({ area: 'hardware' as const, text: `volume ${f.volume.name} ${f.grow!.fromMb} → ${f.volume.sizeMb} MB`, offline: true, drift: false }))];
     const pc = powerClass(vm.state);
     const offline = changes.some((c) => c.offline);
@@ -212,12 +211,9 @@ export function planVms(world: World): VmPlan {
     const wantRunning = t.spec.power === 'running';
     const stop = pc === 'running' && (offline || !wantRunning);
     const off = pc !== 'running' || stop;
-    const powerDrift = recorded?.power === t.spec.power;
+    const power = powerChange(t.spec, vm);
 
-    if (stop || (pc === 'saved' && offline)) {
-      const why = !wantRunning && pc === 'running' ? `${powerDrift ? 'drift: ' : ''}${vm.state} → stopped` : `to change: ${reasonOf(changes.filter((c) => c.offline))}`;
-      powerOff(chain, vm, why);
-    }
+    if (stop || (pc === 'saved' && offline)) powerOff(chain, vm, !wantRunning && power ? reasonOf([power]) : `to change: ${reasonOf(changes.filter((c) => c.offline))}`);
     if (diff.detach.length > 0) {
       const commands: Command[] = diff.detach.map((d) => ['VBoxManage', ...cmd.storageAttach(ref, { controller: VOLUME_CONTROLLER, port: d.port, device: 0, type: 'hdd', medium: 'none' })]);
       const id = chain.add('detach', 'update', `detach ${diff.detach.map((d) => `${d.what} (port ${d.port})`).join(', ')} from VM ${vm.name} on ${t.host}`, reasonOf(changes.filter((c) => c.area === 'volume')), commands);
@@ -253,7 +249,7 @@ export function planVms(world: World): VmPlan {
     }
     attachVolumes(chain, ref, t, diff.attach, vm.storageControllers.some((c) => c.name === VOLUME_CONTROLLER));
     if (wantRunning && (stop || pc !== 'running')) {
-      const why = stop ? 'start again after the change' : `${powerDrift ? 'drift: ' : ''}${vm.state} → running`;
+      const why = stop || !power ? 'start again after the change' : reasonOf([power]);
       chain.add('start', 'start', `start VM ${vm.name} on ${t.host}`, why, [['VBoxManage', ...cmd.startVm(ref)]], { before: { state: vm.state }, after: { state: 'running' } });
     }
     chain.appendToLast(specRecord(ref, t.spec));

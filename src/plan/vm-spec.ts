@@ -86,6 +86,15 @@ export function powerClass(state: VmState): PowerClass {
   return 'busy';
 }
 
+/** The power change the document asks for, if any (a saved VM counts as stopped). */
+export function powerChange(desired: VmSpec, vm: ObservedVm): Change | undefined {
+  const pc = powerClass(vm.state);
+  const drift = recordedSpec(vm)?.power === desired.power;
+  if (desired.power === 'running' && pc !== 'running' && pc !== 'busy') return { area: 'hardware', text: `${vm.state} → running`, offline: false, drift };
+  if (desired.power === 'stopped' && pc === 'running') return { area: 'hardware', text: `${vm.state} → stopped`, offline: false, drift };
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Differences
 
