@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { doc } from '../model/document.testkit';
 import { drift } from './drift';
-import { observedHost, observedVm } from './observed.testkit';
+import { observedHost } from './observed.testkit';
 import { plan } from './planner';
 import { simulateApply } from './simulate.testkit';
 

@@ -207,7 +207,10 @@ export function resolveWorld(doc: Datacenter, observed: readonly ObservedHost[],
   const orphans: Copy[] = [];
   for (const [name, list] of [...copies].sort(([a], [b]) => a.localeCompare(b))) {
     if (inDoc.has(name)) continue;
-    for (const c of list) (busy(c) ? warnBusy(c) : orphans.push(c));
+    for (const c of list) {
+      if (busy(c)) warnBusy(c);
+      else orphans.push(c);
+    }
   }
 
   // A disk held by a VM the plan leaves alone stays where it is, whatever the document says of it.
