@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DcodError } from '../errors';
 import { LocalRunner } from '../hosts/local-runner';
-import type { ExecOptions, HostRunner } from '../hosts/runner';
+import type { ExecOptions, HostRunner, StreamHandlers } from '../hosts/runner';
 import type { Operation, Plan } from '../plan/plan';
 import { applyPlan, type ApplyOptions, type OperationOutcome } from './engine';
 import { doneOperations, journalPath, JournalWriter, lastOutcomes, readJournal, unfinishedApply } from './journal';
@@ -58,6 +58,9 @@ class TestRunner implements HostRunner {
   constructor(private readonly cutAfter?: string) {}
   run(argv: readonly string[], opts?: ExecOptions) {
     return this.local.run(argv, opts);
+  }
+  execStream(commandLine: string, handlers: StreamHandlers) {
+    return this.local.execStream(commandLine, handlers);
   }
   async exec(commandLine: string, opts: ExecOptions = {}) {
     this.execs++;
@@ -149,6 +152,20 @@ describe('applyPlan', () => {
     expect(states(cut.outcomes)).toEqual({ 'vm/a/create': 'done', 'vm/b/create': 'failed', 'vm/z/create': 'failed' });
     expect(cut.outcomes[1]).toMatchObject({ error: { code: 'HOST_UNREACHABLE' }, output: 'ok createvm\n', startedAt: expect.any(String) });
     expect(cut.outcomes[2]).toMatchObject({ error: { code: 'HOST_UNREACHABLE' }, output: '' });
+  });
+
+  it('carries out a file copy between hosts itself, before the operations that need the file', async () => {
+    const src = path.join(dir, 'vm.ova');
+    await writeFile(src, 'exported');
+    const dest = path.join(dir, 'h2', 'vm.ova');
+    const copy = { ...op('vm/x/transfer', 'h2', []), action: 'replace' as const, transfer: { from: { host: 'h1', path: src }, to: { host: 'h2', path: dest }, removeSource: true } };
+    const result = await applyPlan(plan(copy, op('vm/x/create', 'h2', [['cat', dest]], ['vm/x/transfer'])), options({ h1: new TestRunner(), h2: new TestRunner() }));
+    expect(states(result.outcomes)).toEqual({ 'vm/x/transfer': 'done', 'vm/x/create': 'done' });
+    expect(result.outcomes[1]).toMatchObject({ output: 'exported' });
+
+    const missing = await applyPlan(plan(copy, op('vm/x/create', 'h2', [['cat', dest]], ['vm/x/transfer'])), options({ h1: new TestRunner(), h2: new TestRunner() }));
+    expect(missing.outcomes[0]).toMatchObject({ state: 'failed', error: { code: 'FILE_ERROR', context: ['host h2', 'do vm/x/transfer'] } });
+    expect(missing.outcomes[1]).toMatchObject({ state: 'skipped' });
   });
 
   it('fails proxy operations clearly when no proxy runner was given', async () => {

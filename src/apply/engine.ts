@@ -9,11 +9,13 @@ import { DcodError, toDcodError, type ErrorInfo } from '../errors';
 import { defaultVBoxManage } from '../hosts/observe';
 import type { HostRunner } from '../hosts/runner';
 import type { Operation, Plan } from '../plan/plan';
+import { isTransfer, type TransferOperation } from '../plan/transfer';
 import { quoteArgv } from '../shell/argv';
 import { parseVBoxManageStderr } from '../vbox/error';
 import { batchLevels, describeTarget, hostCommands, type Batch } from './batching';
 import type { JournalRecord, JournalWriter } from './journal';
 import { applyCommand, createBatchReader, type BatchEvent } from './script';
+import { carryOutTransfer } from './transfer';
 
 export type OperationOutcome =
   | {
@@ -194,10 +196,26 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     }
   };
 
+  /** A file copy: no script of its own, the engine moves the bytes (./transfer). */
+  const runTransfer = async (op: TransferOperation): Promise<void> => {
+    const startedAt = now().toISOString();
+    journal(opRecord(op, 'started'));
+    opts.hooks?.preOperation?.(op);
+    try {
+      await carryOutTransfer(op.transfer, { runnerFor: opts.runnerFor, onExec: () => void execs++ });
+      settle(op, { id: op.id, state: 'done', output: '', startedAt, finishedAt: now().toISOString() });
+    } catch (err) {
+      const e = toDcodError(err);
+      const error = new DcodError(e.code, e.message, { retryable: e.retryable, context: [describeTarget(op.target), op.summary, ...e.context] });
+      settle(op, { id: op.id, state: 'failed', error: error.toInfo(), output: '', startedAt, finishedAt: now().toISOString() });
+    }
+  };
+
   journal({ type: 'begin', planId: opts.planId, datacenter: plan.datacenter, docVersion: opts.docVersion, time: startedAt, operations: plan.operations.length });
   const byId = new Map(plan.operations.map((op) => [op.id, op]));
   for (const level of batchLevels(plan)) {
     const runnable: Batch[] = [];
+    const transfers: TransferOperation[] = [];
     for (const batch of level) {
       const ops: Operation[] = [];
       for (const op of batch.operations) {
@@ -209,13 +227,15 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
           settle(op, { id: op.id, state: 'done', output: '', finishedAt: now().toISOString() });
         } else if (opts.alreadyDone?.has(op.id)) {
           settle(op, { id: op.id, state: 'done', output: '', finishedAt: now().toISOString(), resumed: true });
+        } else if (isTransfer(op)) {
+          transfers.push(op);
         } else {
           ops.push(op);
         }
       }
       if (ops.length) runnable.push({ ...batch, operations: ops });
     }
-    await Promise.all(runnable.map(runBatch));
+    await Promise.all([...runnable.map(runBatch), ...transfers.map(runTransfer)]);
   }
 
   const ordered = plan.operations.map((op) => outcomes.get(op.id)!);
