@@ -143,7 +143,9 @@ function startSshd(dir: string, cfg: ApplianceConfig, log: string): void {
   fs.writeFileSync(
     conf,
     [
+      // Both families, as OpenSSH's default: DCoD reaches proxies at their IPv6 link-local address.
       'ListenAddress 0.0.0.0:22',
+      'ListenAddress [::]:22',
       `HostKey ${key}`,
       `PidFile ${path.join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${authorized}`,
