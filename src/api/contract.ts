@@ -13,9 +13,13 @@ import { DiscoverInput, HostInput } from '../hosts/inputs';
 import type { ObservedHost } from '../hosts/observed';
 import type { HostView } from '../hosts/hosts-service';
 import type { InventoryHost } from '../inventory/schema';
+// Documents, plans and apply (src/apply):
+import type { AdoptResult, ApplyProgress, PlanView, StatusReport, ValidationReport } from '../apply/apply-service';
+import type { ApplyResult } from '../apply/engine';
 
 export type { ErrorInfo } from '../errors';
 export type { Candidate, HostView, InventoryHost, ObservedHost };
+export type { AdoptResult, ApplyProgress, ApplyResult, PlanView, StatusReport, ValidationReport };
 
 export const ActivityLevel = z.enum(['info', 'warn', 'error']);
 export type ActivityLevel = z.infer<typeof ActivityLevel>;
@@ -53,6 +57,13 @@ export const callParams = {
   'hosts.refresh': z.object({ names: z.array(z.string().min(1)).optional() }).strict().optional(),
   'hosts.acceptKey': z.object({ name: z.string().min(1), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a fingerprint looks like SHA256: followed by 43 base64 characters') }).strict(),
   'discovery.run': DiscoverInput,
+  // Documents, plans and apply: `file` is the datacenter.yaml on the core's machine.
+  'doc.validate': z.object({ file: z.string().min(1) }).strict(),
+  'doc.adopt': z.object({ file: z.string().min(1), host: z.string().min(1), vm: z.string().min(1) }).strict(),
+  'plan.make': z.object({ file: z.string().min(1), destroy: z.boolean().optional() }).strict(),
+  /** Only a plan the core made (plan.make) or persisted: a UI never sends commands to run. */
+  'apply.run': z.object({ file: z.string().min(1), planId: z.string().regex(/^[0-9a-f]{64}$/, 'a plan id from plan.make (64 hex digits)') }).strict(),
+  'status.get': z.object({ file: z.string().min(1) }).strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export interface CallResults {
@@ -66,6 +77,11 @@ export interface CallResults {
   'hosts.refresh': readonly ObservedHost[];
   'hosts.acceptKey': null;
   'discovery.run': readonly Candidate[];
+  'doc.validate': ValidationReport;
+  'doc.adopt': AdoptResult;
+  'plan.make': PlanView;
+  'apply.run': ApplyResult;
+  'status.get': StatusReport;
 }
 
 export interface Events {
@@ -75,6 +91,8 @@ export interface Events {
   'hosts.observed': readonly ObservedHost[];
   /** Discovery found or probed a candidate. */
   'discovery.update': Candidate;
+  /** An operation of a running apply started, finished, failed or was skipped. */
+  'apply.progress': ApplyProgress;
 }
 
 export type CallName = keyof typeof callParams & keyof CallResults;
@@ -83,7 +101,7 @@ export type CallResult<N extends CallName> = CallResults[N];
 export type EventName = keyof Events;
 
 export const CALL_NAMES = Object.keys(callParams) as CallName[];
-export const EVENT_NAMES = ['activity', 'hosts.observed', 'discovery.update'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['activity', 'hosts.observed', 'discovery.update', 'apply.progress'] as const satisfies readonly EventName[];
 
 /** What a transport needs from the core: one entry point for calls, one for events. */
 export interface ServiceHandle {

@@ -5,6 +5,11 @@ import { HostPool } from '../hosts/pool';
 import { MemoryKeychain, type Keychain } from '../secrets/keychain';
 import { KnownHosts } from '../ssh/known-hosts';
 import { version } from '../version';
+// Documents, plans and apply:
+import { ApplyService } from '../apply/apply-service';
+import { loadInventory } from '../inventory/inventory';
+import { drift } from '../plan/drift';
+import { plan } from '../plan/planner';
 import type { CallName, CallOrigin, CallParams, CallResult, EventName, Events, ServiceHandle } from './contract';
 
 export interface CoreOptions {
@@ -59,6 +64,17 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     onDiscovery: (candidate) => events.emit('discovery.update', candidate),
   });
 
+  // Documents, plans and apply.
+  const documents = new ApplyService({
+    planner: (desired, observed) => plan(desired, observed),
+    drift: (desired, observed) => drift(desired, observed),
+    refresh: () => hosts.refresh(),
+    inventory: async () => (await loadInventory(paths.inventory)).hosts,
+    runnerFor: (host) => pool.runnerFor(host),
+    onProgress: (progress) => events.emit('apply.progress', progress),
+    log: (level, source, message) => activity.add(level, source, message),
+  });
+
   const handlers: Handlers = {
     'app.info': (_params, origin) => ({ name: 'DCoD', version, transport: origin.transport, platform: process.platform }),
     'activity.list': (params) => activity.list(params?.since ?? 0),
@@ -82,6 +98,12 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
       return null;
     },
     'discovery.run': (params) => hosts.discover(params),
+    // Documents, plans and apply.
+    'doc.validate': (params) => documents.validate(params.file),
+    'doc.adopt': (params) => documents.adopt(params.file, params.host, params.vm),
+    'plan.make': (params) => documents.makePlan(params.file, params.destroy ? { destroy: true } : {}),
+    'apply.run': (params) => documents.apply(params.file, params.planId),
+    'status.get': (params) => documents.status(params.file),
   };
 
   return {

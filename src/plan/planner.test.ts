@@ -44,6 +44,7 @@ describe('plan: desired × observed → operations', () => {
     { name: 'power: running, VM off', desired: { vms: [{ name: 'web' }] }, observed: () => h1({ name: 'web', state: 'poweroff' }), expected: ['vm/web/start@h1 start'] },
     { name: 'a saved VM to reconfigure: discard its state first', desired: { vms: [{ name: 'web', cpus: 2 }] }, observed: () => h1({ name: 'web', state: 'saved' }), expected: ['vm/web/stop@h1 stop', 'vm/web/update@h1 update', 'vm/web/start@h1 start'] },
     { name: 'a saved VM otherwise as wanted: just resume it', desired: { vms: [{ name: 'web' }] }, observed: () => h1({ name: 'web', state: 'saved' }), expected: ['vm/web/start@h1 start'] },
+    { name: 'a saved VM that only needs re-wiring: resumed, then re-wired live', desired: { switches: [LAN, WAN], vms: [{ name: 'web', nics: [{ switch: 'wan' }] }] }, observed: () => h1({ name: 'web', state: 'saved', nics: ['dcod-vni-10'] }), expected: ['vm/web/start@h1 start', 'vm/web/rewire@h1 update'] },
     { name: 'a VM in transition is left alone', desired: { vms: [{ name: 'web', cpus: 2 }] }, observed: () => h1({ name: 'web', state: 'starting' }), expected: [] },
     { name: 'our VM gone from the document: stop, delete', desired: {}, observed: () => h1({ name: 'old' }), expected: ['vm/old/stop@h1 stop', 'vm/old/delete@h1 delete'] },
     { name: 'VMs that are not ours are invisible', desired: {}, observed: () => h1({ name: 'mine', owner: null }, { name: 'theirs', owner: 'other-dc' }), expected: [] },

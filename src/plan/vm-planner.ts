@@ -209,11 +209,15 @@ export function planVms(world: World): VmPlan {
     const offline = changes.some((c) => c.offline);
     const nicWork = diff.nics.length > 0;
     const wantRunning = t.spec.power === 'running';
+    // A saved VM that is to run and only needs re-wiring keeps its state: resumed, then re-wired live.
+    const resumeFirst = pc === 'saved' && !offline && nicWork && wantRunning;
+    const discard = pc === 'saved' && !resumeFirst && (offline || nicWork);
     const stop = pc === 'running' && (offline || !wantRunning);
-    const off = pc !== 'running' || stop;
+    const off = pc === 'off' || stop || discard;
     const power = powerChange(t.spec, vm);
+    const start = (why: string) => chain.add('start', 'start', `start VM ${vm.name} on ${t.host}`, why, [['VBoxManage', ...cmd.startVm(ref)]], { before: { state: vm.state }, after: { state: 'running' } });
 
-    if (stop || (pc === 'saved' && offline)) powerOff(chain, vm, !wantRunning && power ? reasonOf([power]) : `to change: ${reasonOf(changes.filter((c) => c.offline))}`);
+    if (stop || discard) powerOff(chain, vm, !wantRunning && power ? reasonOf([power]) : `to change: ${reasonOf(changes.filter((c) => c.offline))}`);
     if (diff.detach.length > 0) {
       const commands: Command[] = diff.detach.map((d) => ['VBoxManage', ...cmd.storageAttach(ref, { controller: VOLUME_CONTROLLER, port: d.port, device: 0, type: 'hdd', medium: 'none' })]);
       const id = chain.add('detach', 'update', `detach ${diff.detach.map((d) => `${d.what} (port ${d.port})`).join(', ')} from VM ${vm.name} on ${t.host}`, reasonOf(changes.filter((c) => c.area === 'volume')), commands);
@@ -236,6 +240,7 @@ export function planVms(world: World): VmPlan {
       for (const f of growing) commands.push(['VBoxManage', ...cmd.resizeDisk(f.path, f.volume.sizeMb)]);
       chain.add('update', 'update', `update VM ${vm.name} on ${t.host}: ${configChanges.map((c) => c.text).join('; ')}`, reasonOf(configChanges), commands, { before: observedView(vm), after: { host: t.host, ...t.spec } });
     } else if (!off && nicWork) {
+      if (resumeFirst) start(reasonOf(power ? [power] : []));
       const chipset: Chipset = vm.chipset === 'ich9' ? 'ich9' : 'piix3';
       const commands: Command[] = [];
       for (const n of diff.nics) {
@@ -248,10 +253,7 @@ export function planVms(world: World): VmPlan {
       });
     }
     attachVolumes(chain, ref, t, diff.attach, vm.storageControllers.some((c) => c.name === VOLUME_CONTROLLER));
-    if (wantRunning && (stop || pc !== 'running')) {
-      const why = stop || !power ? 'start again after the change' : reasonOf([power]);
-      chain.add('start', 'start', `start VM ${vm.name} on ${t.host}`, why, [['VBoxManage', ...cmd.startVm(ref)]], { before: { state: vm.state }, after: { state: 'running' } });
-    }
+    if (wantRunning && !resumeFirst && (stop || pc !== 'running')) start(stop || !power ? 'start again after the change' : reasonOf([power]));
     chain.appendToLast(specRecord(ref, t.spec));
     return chain;
   };
