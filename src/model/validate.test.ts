@@ -25,7 +25,7 @@ describe('validateDocument', () => {
   });
 
   it('reports schema problems with JSON paths and fixes, all at once', () => {
-    const r = validateDocument(docInput({ vms: [{ name: 'Web', nics: [{}, { switch: 'lan', mac: 'zz' }] }, { name: 'db', colour: 'red' } as never], switches: [{ vni: 0 } as never] }));
+    const r = validateDocument(docInput({ vms: [{ name: 'Web', nics: [{} as never, { switch: 'lan', mac: 'zz' }] }, { name: 'db', colour: 'red' } as never], switches: [{ vni: 0 } as never] }));
     expect(r.document).toBeUndefined();
     expect(r.diagnostics).toEqual([
       { severity: 'error', path: 'switches[0].name', message: 'missing (expected string)', fix: 'add name' },
