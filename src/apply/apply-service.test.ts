@@ -42,10 +42,11 @@ const op = (id: string, commands: string[][], dependsOn: string[] = []): Operati
   id, target: { kind: 'host', host: 'h1' }, resource: { kind: 'vm', name: 'web1' }, action: 'create', summary: `do ${id}`, reason: 'not on h1', commands, dependsOn,
 });
 
-function service(planner: (d: Datacenter) => Plan, observed: () => ObservedHost[] = () => [observedHost('h1'), observedHost('h2')]) {
+function service(planner: (d: Datacenter) => Plan, observed: () => ObservedHost[] = () => [observedHost('h1'), observedHost('h2')], drift: ApplyServiceDeps['drift'] = undefined) {
   const progress: ApplyProgress[] = [];
   const deps: ApplyServiceDeps = {
     planner: (d) => planner(d),
+    ...(drift ? { drift } : {}),
     refresh: async () => observed(),
     inventory: async () => inventory.map((h) => ({ ...h, vboxmanage: vbox })),
     runnerFor: async () => new LocalRunner(),
@@ -109,6 +110,15 @@ describe('ApplyService', () => {
     expect((await svc.status(file)).resources[1]).toMatchObject({ state: 'failed', error: { code: 'VM_LOCKED' } });
     ops = [{ ...op('vm/old/delete', []), resource: { kind: 'vm', name: 'old' }, action: 'delete', reason: 'not in the document' }];
     expect((await svc.status(file)).resources.map((r) => `${r.name} ${r.state}`)).toEqual(['front in-sync', 'web1 in-sync', 'old extra']);
+  });
+
+  it('tells a hand-made change (drift) from a document edit not applied yet (pending)', async () => {
+    const update = { ...op('vm/web1/update', [['VBoxManage', 'modifyvm', 'web1']]), action: 'update' as const, reason: 'memory 1024 → 512 MB' };
+    const plan = (): Plan => ({ datacenter: 'lab', operations: [update], diagnostics: [] });
+    const edited = service(plan);
+    expect((await edited.svc.status(file)).resources[1]).toMatchObject({ state: 'pending', details: ['update: memory 1024 → 512 MB'] });
+    const byHand = service(plan, undefined, () => [{ resource: { kind: 'vm', name: 'web1' }, host: 'h1', changes: ['memory 512 → 1024 MB'] }]);
+    expect((await byHand.svc.status(file)).resources[1]).toMatchObject({ state: 'drift', hosts: ['h1'], details: ['memory 512 → 1024 MB'] });
   });
 
   it('adopts a powered-off VM: tags it on its host and adds it, as it is, to the document', async () => {

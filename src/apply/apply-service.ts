@@ -10,6 +10,7 @@ import type { InventoryHost } from '../inventory/schema';
 import { Name, type Datacenter, type Nic, type Vm } from '../model/document';
 import { loadDocumentFile, readDocumentFile, saveDocumentFile, type LocatedDiagnostic } from '../model/document-file';
 import { dcodGroup, EXTRA_DATACENTER, EXTRA_ROLE } from '../model/tags';
+import type { DriftItem } from '../plan/drift';
 import type { Action, Operation, Plan, ResourceRef, Target } from '../plan/plan';
 import { modifyVm, setExtraData, vniOfIntnet } from '../vbox/commands';
 import { applyPlan, type ApplyResult } from './engine';
@@ -19,6 +20,8 @@ import { resourceStatus, type ResourceStatus } from './status';
 
 /** `plan(desired, observed)`: pure, no I/O (src/plan/planner.ts). */
 export type Planner = (desired: Datacenter, observed: readonly ObservedHost[]) => Plan;
+/** What was changed by hand on the hosts since the last apply (src/plan/drift.ts). */
+export type DriftFinder = (desired: Datacenter, observed: readonly ObservedHost[]) => readonly DriftItem[];
 
 export interface ApplyProgress {
   readonly planId: string;
@@ -78,6 +81,7 @@ export interface AdoptResult {
 
 export interface ApplyServiceDeps {
   readonly planner: Planner;
+  readonly drift?: DriftFinder;
   /** Reads every inventory host, one exec each, in parallel (and tells the UI, as `hosts.refresh` does). */
   refresh(): Promise<readonly ObservedHost[]>;
   inventory(): Promise<readonly InventoryHost[]>;
@@ -115,6 +119,10 @@ export class ApplyService {
   }
 
   async makePlan(file: string, opts: { destroy?: boolean } = {}): Promise<PlanView> {
+    return (await this.planned(file, opts)).view;
+  }
+
+  private async planned(file: string, opts: { destroy?: boolean }): Promise<{ view: PlanView; document: Datacenter; observed: readonly ObservedHost[] }> {
     const inventory = await this.deps.inventory();
     await loadDocumentFile(file, { inventory }); // an invalid document is refused before any host is read
     const observed = await this.deps.refresh();
@@ -126,7 +134,7 @@ export class ApplyService {
     const stored: StoredPlan = { planId: planIdOf(body), ...body };
     this.plans.remember(stored);
     const interrupted = unfinishedApply(await readJournal(journalPath(loaded.file, plan.datacenter)));
-    return { ...stored, hosts: observed.map(readout), warnings: loaded.diagnostics, ...(interrupted ? { interrupted } : {}) };
+    return { view: { ...stored, hosts: observed.map(readout), warnings: loaded.diagnostics, ...(interrupted ? { interrupted } : {}) }, document: loaded.document, observed };
   }
 
   /**
@@ -188,14 +196,13 @@ export class ApplyService {
   }
 
   async status(file: string): Promise<StatusReport> {
-    const view = await this.makePlan(file);
-    const loaded = await loadDocumentFile(view.file);
+    const { view, document, observed } = await this.planned(file, {});
     const records = await readJournal(journalPath(view.file, view.plan.datacenter));
     return {
       file: view.file,
       datacenter: view.plan.datacenter,
       docVersion: view.docVersion,
-      resources: resourceStatus(loaded.document, view.plan, lastOutcomes(records)),
+      resources: resourceStatus(document, view.plan, lastOutcomes(records), this.deps.drift?.(document, observed) ?? []),
       hosts: view.hosts,
       ...(view.interrupted ? { interrupted: view.interrupted } : {}),
     };

@@ -4,14 +4,17 @@
  */
 import type { ErrorInfo } from '../errors';
 import type { Datacenter } from '../model/document';
+import type { DriftItem } from '../plan/drift';
 import type { Operation, Plan, ResourceKind } from '../plan/plan';
 import type { LastOutcome } from './journal';
 
 export type ResourceState =
   /** The hosts match the document. */
   | 'in-sync'
-  /** It exists but differs (someone changed a host by hand, or the document changed): `details` say what. */
+  /** Someone changed it on its host by hand since the last apply: `details` say what; apply undoes it. */
   | 'drift'
+  /** The document changed and the hosts have not caught up yet: `details` say what apply would do. */
+  | 'pending'
   /** The document has it and no host does. */
   | 'missing'
   /** Its last apply failed, and it still differs. */
@@ -42,7 +45,8 @@ function documentResources(doc: Datacenter): { kind: ResourceKind; name: string 
 
 const key = (kind: string, name: string) => `${kind}/${name}`;
 
-export function resourceStatus(doc: Datacenter, plan: Plan, last: ReadonlyMap<string, LastOutcome>): ResourceStatus[] {
+export function resourceStatus(doc: Datacenter, plan: Plan, last: ReadonlyMap<string, LastOutcome>, drift: readonly DriftItem[] = []): ResourceStatus[] {
+  const drifted = new Map(drift.map((d) => [key(d.resource.kind, d.resource.name), d]));
   const pending = new Map<string, Operation[]>();
   for (const op of plan.operations) {
     if (op.action === 'noop') continue;
@@ -56,7 +60,8 @@ export function resourceStatus(doc: Datacenter, plan: Plan, last: ReadonlyMap<st
   return [...inDocument, ...extra].map((r) => {
     const ops = pending.get(key(r.kind, r.name)) ?? [];
     const hosts = [...new Set(ops.map((o) => o.target.host))];
-    const details = ops.map((o) => `${o.action}: ${o.reason || o.summary}`);
+    const handMade = drifted.get(key(r.kind, r.name));
+    const details = handMade ? [...handMade.changes] : ops.map((o) => `${o.action}: ${o.reason || o.summary}`);
     const lastOutcome = last.get(key(r.kind, r.name));
     const base = { kind: r.kind, name: r.name, hosts, details };
     if (ops.length === 0) return { ...base, state: 'in-sync' };
@@ -64,6 +69,6 @@ export function resourceStatus(doc: Datacenter, plan: Plan, last: ReadonlyMap<st
     if (!known.has(key(r.kind, r.name))) return { ...base, state: 'extra' };
     // Created and nothing else (a start may follow): it is nowhere. A create beside a delete is a move.
     if (ops.some((o) => o.action === 'create') && ops.every((o) => o.action === 'create' || o.action === 'start')) return { ...base, state: 'missing' };
-    return { ...base, state: 'drift' };
+    return { ...base, state: handMade ? 'drift' : 'pending' };
   });
 }

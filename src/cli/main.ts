@@ -5,6 +5,12 @@ import { addGlobalOptions } from './context';
 import { registerDiscover } from './discover';
 import { registerHosts, registerInventory } from './hosts';
 import { registerServe } from './serve';
+import { registerAdopt } from './adopt';
+import { registerApply } from './apply';
+import { registerDestroy } from './destroy';
+import { registerPlan } from './plan';
+import { registerStatus } from './status';
+import { registerValidate } from './validate';
 
 /** Builds the `dcod` program; each verb lives in a file of its own and registers itself here. */
 export function program(): Command {
@@ -18,6 +24,12 @@ export function program(): Command {
   registerDiscover(cmd);
   registerHosts(cmd);
   registerInventory(cmd);
+  registerValidate(cmd);
+  registerPlan(cmd);
+  registerApply(cmd);
+  registerStatus(cmd);
+  registerDestroy(cmd);
+  registerAdopt(cmd);
   return cmd;
 }
 
