@@ -17,8 +17,15 @@ import type { InventoryHost } from '../inventory/schema';
 import type { AdoptResult, ApplyProgress, PlanView, StatusReport, ValidationReport } from '../apply/apply-service';
 import type { ApplyResult } from '../apply/engine';
 
+// Traffic and capture (src/traffic, src/capture):
+import type { CaptureProgress } from '../capture/capture-service';
+import type { VniHistory } from '../traffic/monitor';
+import type { TrafficSnapshot } from '../traffic/snapshot';
+import type { TrafficStatus } from '../traffic/traffic-service';
+
 export type { ErrorInfo } from '../errors';
 export type { Candidate, HostView, InventoryHost, ObservedHost };
+export type { CaptureProgress, TrafficSnapshot, TrafficStatus, VniHistory };
 export type { AdoptResult, ApplyProgress, ApplyResult, PlanView, StatusReport, ValidationReport };
 
 export const ActivityLevel = z.enum(['info', 'warn', 'error']);
@@ -64,6 +71,24 @@ export const callParams = {
   /** Only a plan the core made (plan.make) or persisted: a UI never sends commands to run. */
   'apply.run': z.object({ file: z.string().min(1), planId: z.string().regex(/^[0-9a-f]{64}$/, 'a plan id from plan.make (64 hex digits)') }).strict(),
   'status.get': z.object({ file: z.string().min(1) }).strict(),
+  // Traffic and capture: `file` is the datacenter.yaml on the core's machine; capture files are written there too.
+  'traffic.start': z.object({ file: z.string().min(1) }).strict(),
+  'traffic.stop': NoParams,
+  'traffic.snapshot': NoParams,
+  'traffic.history': z.object({ vni: z.number().int().min(1).max(16_777_215), seconds: z.number().int().min(1).max(3600) }).strict(),
+  'capture.start': z
+    .object({
+      file: z.string().min(1),
+      vni: z.number().int().min(1).max(16_777_215),
+      filter: z.string().max(2000).optional(),
+      seconds: z.number().positive().max(86_400).optional(),
+      out: z.string().min(1).optional(),
+    })
+    .strict(),
+  'capture.stop': z.object({ id: z.uuid() }).strict(),
+  'capture.status': z.object({ id: z.uuid() }).strict(),
+  'capture.open': z.object({ id: z.uuid() }).strict(),
+  'capture.save': z.object({ id: z.uuid(), to: z.string().min(1) }).strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export interface CallResults {
@@ -82,6 +107,15 @@ export interface CallResults {
   'plan.make': PlanView;
   'apply.run': ApplyResult;
   'status.get': StatusReport;
+  'traffic.start': TrafficStatus;
+  'traffic.stop': null;
+  'traffic.snapshot': TrafficSnapshot | null;
+  'traffic.history': VniHistory;
+  'capture.start': CaptureProgress;
+  'capture.stop': CaptureProgress;
+  'capture.status': CaptureProgress;
+  'capture.open': { readonly opened: boolean; readonly file: string };
+  'capture.save': { readonly file: string };
 }
 
 export interface Events {
@@ -93,6 +127,10 @@ export interface Events {
   'discovery.update': Candidate;
   /** An operation of a running apply started, finished, failed or was skipped. */
   'apply.progress': ApplyProgress;
+  /** The watched datacenter's traffic, once per sampling interval. */
+  'traffic.snapshot': TrafficSnapshot;
+  /** A capture wrote packets, or ended. */
+  'capture.progress': CaptureProgress;
 }
 
 export type CallName = keyof typeof callParams & keyof CallResults;
@@ -101,7 +139,7 @@ export type CallResult<N extends CallName> = CallResults[N];
 export type EventName = keyof Events;
 
 export const CALL_NAMES = Object.keys(callParams) as CallName[];
-export const EVENT_NAMES = ['activity', 'hosts.observed', 'discovery.update', 'apply.progress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['activity', 'hosts.observed', 'discovery.update', 'apply.progress', 'traffic.snapshot', 'capture.progress'] as const satisfies readonly EventName[];
 
 /** What a transport needs from the core: one entry point for calls, one for events. */
 export interface ServiceHandle {

@@ -10,6 +10,9 @@ import { ApplyService } from '../apply/apply-service';
 import { loadInventory } from '../inventory/inventory';
 import { drift } from '../plan/drift';
 import { plan } from '../plan/planner';
+// Traffic and capture:
+import { CaptureService } from '../capture/capture-service';
+import { TrafficService } from '../traffic/traffic-service';
 import type { CallName, CallOrigin, CallParams, CallResult, EventName, Events, ServiceHandle } from './contract';
 
 export interface CoreOptions {
@@ -75,6 +78,21 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     log: (level, source, message) => activity.add(level, source, message),
   });
 
+  // Traffic and capture.
+  const inventoryHosts = async () => (await hosts.list()).map((v) => v.host);
+  const traffic = new TrafficService({
+    inventory: inventoryHosts,
+    refresh: () => hosts.refresh(),
+    runnerFor: (host) => pool.runnerFor(host),
+    onSnapshot: (snapshot) => events.emit('traffic.snapshot', snapshot),
+  });
+  events.on('hosts.observed', (observed) => traffic.observed(observed));
+  const captures = new CaptureService({
+    inventory: inventoryHosts,
+    refresh: () => hosts.refresh(),
+    onProgress: (progress) => events.emit('capture.progress', progress),
+  });
+
   const handlers: Handlers = {
     'app.info': (_params, origin) => ({ name: 'DCoD', version, transport: origin.transport, platform: process.platform }),
     'activity.list': (params) => activity.list(params?.since ?? 0),
@@ -104,6 +122,19 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     'plan.make': (params) => documents.makePlan(params.file, params.destroy ? { destroy: true } : {}),
     'apply.run': (params) => documents.apply(params.file, params.planId),
     'status.get': (params) => documents.status(params.file),
+    // Traffic and capture.
+    'traffic.start': (params) => traffic.start(params.file),
+    'traffic.stop': async () => {
+      await traffic.stop();
+      return null;
+    },
+    'traffic.snapshot': () => traffic.snapshot(),
+    'traffic.history': (params) => traffic.history(params.vni, params.seconds),
+    'capture.start': (params) => captures.start(params),
+    'capture.stop': (params) => captures.stop(params.id),
+    'capture.status': (params) => captures.status(params.id),
+    'capture.open': (params) => captures.open(params.id),
+    'capture.save': (params) => captures.save(params.id, params.to),
   };
 
   return {
@@ -112,6 +143,9 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
       return handlers[name](params as never, origin) as never;
     },
     on: (event, listener) => events.on(event, listener),
-    close: () => pool.close(),
+    close: async () => {
+      await Promise.all([traffic.stop(), captures.close()]);
+      await pool.close();
+    },
   };
 }

@@ -16,6 +16,8 @@ export function tcpdumpScript(spec: TcpdumpSpec): string {
   // -Z root: tcpdump would otherwise switch to a `tcpdump` user that a minimal appliance may not have.
   const argv = ['tcpdump', '-U', '--immediate-mode', '-n', '-Z', 'root', '-s', '0', '-w', '-', '-i', spec.device, ...(spec.filter?.trim() ? [spec.filter] : [])];
   return [
+    // tcpdump lives in sbin, which a non-login PATH may lack.
+    'PATH=$PATH:/usr/sbin:/sbin',
     // An asynchronous list reads /dev/null, so the watcher gets the real stdin through fd 3.
     'exec 3<&0',
     `${quotePosix(argv)} </dev/null & p=$!`,

@@ -5,6 +5,8 @@ import { addGlobalOptions } from './context';
 import { registerDiscover } from './discover';
 import { registerHosts, registerInventory } from './hosts';
 import { registerServe } from './serve';
+import { registerCapture } from './capture';
+import { registerTraffic } from './traffic';
 import { registerAdopt } from './adopt';
 import { registerApply } from './apply';
 import { registerDestroy } from './destroy';
@@ -30,6 +32,8 @@ export function program(): Command {
   registerStatus(cmd);
   registerDestroy(cmd);
   registerAdopt(cmd);
+  registerTraffic(cmd);
+  registerCapture(cmd);
   return cmd;
 }
 

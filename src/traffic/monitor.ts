@@ -9,7 +9,7 @@ import type { Frame } from './frames';
 import { RollingHistory } from './history';
 import { RateTracker, type Rate } from './rates';
 import { StreamSampler } from './sampler';
-import { buildSnapshot, nicKey, type HostVniRates, type SnapshotInput, type TrafficSnapshot } from './snapshot';
+import { buildSnapshot, nicKey, type HostVniRates, type SnapshotInput, type SourceState, type TrafficSnapshot } from './snapshot';
 import type { SamplerTarget, TrafficTargets } from './targets';
 
 export const VNI_FIELDS = ['bytesIn', 'bytesOut', 'packetsIn', 'packetsOut', 'drops', 'errors'] as const;
@@ -104,6 +104,10 @@ export class TrafficMonitor {
     return this.latest;
   }
 
+  sources(): SourceState[] {
+    return [...this.samplers.values()].map((s) => s.state);
+  }
+
   private onFrame(target: SamplerTarget, frame: Frame, at: number): void {
     if (this.tracker.frame(target.id, frame.uptime)) this.resetHosts.add(target.host);
     const t = frame.uptime ?? at / 1000;
@@ -144,7 +148,7 @@ export class TrafficMonitor {
       nics: this.targets.nics,
       nicRates,
       proxies,
-      sources: [...this.samplers.values()].map((s) => s.state),
+      sources: this.sources(),
       naming: this.opts.naming,
     });
     this.vniHistory.tick(now);
