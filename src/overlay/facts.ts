@@ -23,6 +23,7 @@ export const fact = {
   static: (dev: string, mac: string) => `static ${dev} ${colonMac(mac)}`,
   nat: () => 'nat',
   netns: (name: string) => `netns ${name}`,
+  peer: (host: string, vtep: string) => `peer ${host} ${vtep}`,
   dhcpConf: (vni: number, hash: string) => `dhcp ${vni} conf ${hash}`,
   dhcpRunning: (vni: number) => `dhcp ${vni} running`,
   dhcpIf: (vni: number, mac: string, mtu: number, up: boolean) => `dhcp ${vni} if ${colonMac(mac)} mtu ${mtu} ${state(up)}`,
@@ -44,7 +45,7 @@ export function contentHash(text: string): string {
  * user); unknown, the VxLAN facts can't match, which is right: such a proxy has to be configured anyway.
  */
 export function desiredFacts(cfg: ProxyConfig, vtep: string | undefined): string[] {
-  const out: string[] = [fact.underlay(cfg.underlay.mac, cfg.underlay.mtu, true)];
+  const out: string[] = [fact.underlay(cfg.underlay.mac, cfg.underlay.mtu, true), ...cfg.peers.map((p) => fact.peer(p.host, p.vtep))];
   for (const s of cfg.segments) {
     const br = bridgeName(s.vni);
     const vx = vxlanName(s.vni);

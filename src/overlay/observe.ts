@@ -9,7 +9,7 @@ import type { HostRunner } from '../hosts/runner';
 import { fact } from './facts';
 import { colonMac, DEVICE_PREFIX, plainMac } from './names';
 import type { ObservedProxy } from './observed';
-import { NFT_TABLE } from './script';
+import { NFT_TABLE, PEERS_FILE } from './script';
 
 export const PROXY_OBSERVE_SCRIPT = [
   'export LANG=C LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH',
@@ -18,6 +18,7 @@ export const PROXY_OBSERVE_SCRIPT = [
   'sec addrs ip -j -4 addr show',
   'sec fdb bridge -j fdb show',
   `sec nat nft list table ip ${NFT_TABLE}`,
+  `[ -e ${PEERS_FILE} ] && sec peers cat ${PEERS_FILE}`,
   'for f in /run/dcod/*.conf; do [ -e "$f" ] && sec "conf ${f##*/}" sha256sum "$f"; done',
   'for f in /run/dcod/*.pid; do [ -e "$f" ] && sec "pid ${f##*/}" kill -0 "$(cat "$f")"; done',
   `for ns in $(ip netns list | awk '{ print $1 }'); do`,
@@ -104,6 +105,10 @@ export function parseProxyObservation(output: string, underlayMac: string): { fa
     else if (e.master !== undefined && e.state === 'static') facts.push(fact.static(e.ifname, plainMac(e.mac)));
   }
   if (ok('nat') !== undefined) facts.push(fact.nat());
+  for (const line of (ok('peers') ?? '').split('\n')) {
+    const [host, vtep] = line.trim().split(/\s+/);
+    if (host && vtep) facts.push(fact.peer(host, vtep));
+  }
 
   for (const [name, s] of sections) {
     const conf = /^conf dhcp-(\d+)\.conf$/.exec(name);

@@ -47,4 +47,10 @@ export interface ProxyConfig {
   readonly dhcp: readonly DhcpServer[];
   /** Routers this proxy runs, in name order. */
   readonly routers: readonly RouterConfig[];
+  /**
+   * The other proxies this one sends to, by host, in host order. The proxy keeps the list, so that while
+   * a peer is down (and can't tell its address) the planner still knows where it was, and leaves the
+   * forwarding tables pointing at it instead of tearing them down and rebuilding them.
+   */
+  readonly peers: readonly { readonly host: string; readonly vtep: string }[];
 }

@@ -16,6 +16,9 @@ import type { ProxyConfig, RouterConfig, SegmentPort } from './proxy-config';
 /** How long the script waits for the underlay's address (DHCP right after a boot). */
 const UNDERLAY_WAIT_S = 60;
 
+/** Where the proxy keeps its peers (`<host> <vtep>` lines): the planner's memory of proxies that are down. */
+export const PEERS_FILE = '/run/dcod/peers';
+
 /** The table DCoD owns in each namespace's nftables ruleset. */
 export const NFT_TABLE = 'dcod';
 
@@ -253,6 +256,7 @@ export function convergeScript(cfg: ProxyConfig): string {
     ...cfg.dhcp.map(dhcpStep),
     ...cfg.routers.map((r) => routerStep(r, cfg.underlay.mtu)),
     natStep(cfg),
+    heredoc(PEERS_FILE, cfg.peers.map((p) => `${p.host} ${p.vtep}\n`).join('')),
     'rm -f /run/dcod/fdb.want /run/dcod/fdb.have /run/dcod/fdb.del /run/dcod/fdb.add',
     '[ "$errors" -eq 0 ] || die "$errors step(s) failed"',
     '',

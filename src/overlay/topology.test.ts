@@ -40,6 +40,12 @@ describe('overlay topology', () => {
     expect(proxy(t, 'h1').segments[1]).toMatchObject({ switch: 'b', floodTo: [], remote: [] });
   });
 
+  it('keeps a proxy that is down in the others\' tables, at the address they remember for it', () => {
+    const down = overlayTopology(input({ proxies: [proxySeen('h1', '198.18.0.101', ['peer h3 198.18.0.103']), VTEPS[1]!] }));
+    expect(proxy(down, 'h1').segments[1]).toMatchObject({ switch: 'b', floodTo: ['198.18.0.103'] });
+    expect(proxy(down, 'h1').peers).toEqual([{ host: 'h2', vtep: '198.18.0.102' }, { host: 'h3', vtep: '198.18.0.103' }]);
+  });
+
   it('runs the router where most of its switches are and DHCP where most of the switch\'s VMs are', () => {
     const t = overlayTopology(input());
     expect(proxy(t, 'h1').routers.map((r) => [r.name, r.interfaces.map((i) => `${i.address}/${i.prefix}`), r.uplink])).toEqual([

@@ -129,16 +129,23 @@ export function overlayTopology(input: TopologyInput): Topology {
     ...(dhcpHost.has(sw.name) ? [{ host: dhcpHost.get(sw.name)!.host, mac: dhcpMac(name, sw.name) }] : []),
   ];
 
-  const vtep = (host: string): string | undefined => {
-    const fixedAddress = input.staticUnderlay?.[host]?.address.split('/')[0];
-    return fixedAddress ?? input.proxies.find((p) => p.host === host)?.vtep;
-  };
+  // A proxy's VTEP: fixed by the user, else as it reports it, else as its peers remember it (it is down).
+  const remembered = new Map<string, string>();
+  for (const p of input.proxies) {
+    for (const f of p.facts) {
+      const m = /^peer (\S+) (\S+)$/.exec(f);
+      if (m && !remembered.has(m[1]!)) remembered.set(m[1]!, m[2]!);
+    }
+  }
+  const vtep = (host: string): string | undefined =>
+    input.staticUnderlay?.[host]?.address.split('/')[0] ?? input.proxies.find((p) => p.host === host && p.vtep !== undefined)?.vtep ?? remembered.get(host);
 
   const proxies: ProxyConfig[] = [];
   for (const host of sorted(new Set([...carriers.values()].flatMap((m) => [...m.keys()])))) {
     const here = dc.switches.filter((sw) => carriers.get(sw.name)?.has(host)).sort((a, b) => a.vni - b.vni);
     const slots = assignSlots(here.map((s) => s.vni), ownedVm(observedHosts.get(host), name, 'proxy'));
     const segments: SegmentPort[] = [];
+    const peers = new Map<string, string>();
     for (const sw of here) {
       const slot = slots.get(sw.vni);
       if (slot === undefined) {
@@ -151,6 +158,10 @@ export function overlayTopology(input: TopologyInput): Topology {
         continue;
       }
       const others = sorted(new Set([...(carriers.get(sw.name)?.keys() ?? [])].filter((h) => h !== host)));
+      for (const h of others) {
+        const v = vtep(h);
+        if (v !== undefined) peers.set(h, v);
+      }
       const remote = new Map<string, string>();
       for (const e of endpoints(sw)) {
         const v = e.host === host ? undefined : vtep(e.host);
@@ -179,6 +190,7 @@ export function overlayTopology(input: TopologyInput): Topology {
       segments,
       dhcp: [...dhcpHost.values()].filter((d) => d.host === host && carried.has(d.server.switch)).map((d) => d.server).sort((a, b) => a.vni - b.vni),
       routers,
+      peers: sorted(peers.keys()).map((h) => ({ host: h, vtep: peers.get(h)! })),
     });
   }
   return { proxies, diagnostics };
