@@ -112,4 +112,89 @@ describe('the datacenter editor, in Chromium', () => {
     await screenshot(page, 'editor-04-undone');
     expect(errors).toEqual([]);
   });
+
+  it('edits by keyboard and in the inspector, with live validation, copy/paste, delete and the help overlay', async () => {
+    const { page, errors } = await app.open();
+    const h1 = page.getByTestId('node-host-h1');
+    await h1.waitFor();
+
+    // Select the host, then V adds a VM into it; S a switch; the edge comes from a drag.
+    await h1.locator('.host-node-head').click();
+    await page.keyboard.press('v');
+    await page.getByTestId('node-vm-vm1').waitFor();
+    await expect(hostCount(page, 'h1')).resolves.toBe('1 VM');
+    await page.keyboard.press('s');
+    await page.getByTestId('node-switch-net1').waitFor();
+    await page.getByTestId('fit').click();
+    await page.waitForTimeout(300);
+    await connect(page, page.getByTestId('node-vm-vm1'), page.getByTestId('node-switch-net1'));
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
+
+    // The inspector: a bad value is flagged while typing and not kept; a good one lands on the node.
+    await page.getByTestId('node-vm-vm1').click();
+    const inspector = page.getByTestId('panel-inspector');
+    await inspector.getByTestId('inspector-vm').waitFor();
+    const cpus = inspector.getByTestId('inspect-cpus');
+    await cpus.fill('0');
+    await inspector.getByTestId('inspect-cpus-error').waitFor();
+    await expect(inspector.getByTestId('inspect-cpus-error').textContent()).resolves.toMatch(/1/);
+    await screenshot(page, 'editor-05-inspector-invalid');
+    await cpus.fill('4');
+    await expect(inspector.getByTestId('inspect-cpus-error').count()).resolves.toBe(0);
+    await cpus.press('Enter');
+    await expect.poll(() => page.getByTestId('node-vm-vm1').textContent()).toContain('4 vCPU');
+    await expect(h1.textContent()).resolves.toContain('4 / 8 vCPU');
+
+    // A taken or malformed name is refused with its reason; a good one renames the node and its edge.
+    const name = inspector.getByTestId('inspect-name');
+    await name.fill('Web 1');
+    await expect(inspector.getByTestId('inspect-name-error').textContent()).resolves.toMatch(/lower-case/);
+    await name.fill('web1');
+    await name.press('Enter');
+    await page.getByTestId('node-vm-web1').waitFor();
+    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(1);
+
+    // A router with no interface is flagged on the canvas and in the inspector.
+    await page.getByTestId('node-switch-net1').click();
+    await page.keyboard.press('r');
+    await page.getByTestId('node-router-router1').getByTestId('node-problem').waitFor();
+    await expect(page.getByTestId('canvas-problems').textContent()).resolves.toBe('1 problem');
+    await screenshot(page, 'editor-06-router-problem');
+
+    // Copy and paste the VM (Ctrl+C, Ctrl+V), delete the router by key, undo the delete.
+    await page.getByTestId('node-vm-web1').click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await page.getByTestId('node-vm-web2').waitFor();
+    await expect(hostCount(page, 'h1')).resolves.toBe('2 VMs');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2); // the copy is on net1 too
+    await page.getByTestId('node-router-router1').click();
+    await page.keyboard.press('Delete');
+    await page.getByTestId('node-router-router1').waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+z');
+    await page.getByTestId('node-router-router1').waitFor();
+
+    // Search dims what doesn't match; Enter selects the match.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+f');
+    await page.getByTestId('canvas-search').locator('input').fill('web2');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('canvas-search-count').textContent()).resolves.toBe('1 / 1');
+    await expect(page.locator('.react-flow__node.dim').count()).resolves.toBeGreaterThan(2);
+    await inspector.getByTestId('inspector-vm').waitFor();
+    await expect(inspector.getByTestId('inspect-name').inputValue()).resolves.toBe('web2');
+    await page.keyboard.press('Escape');
+
+    // ? lists every shortcut.
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 300 } });
+    await page.keyboard.press('?');
+    await page.getByTestId('help-overlay').getByText('Undo').waitFor();
+    await screenshot(page, 'editor-07-help');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('help-overlay').waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Toggle theme' }).click();
+    await screenshot(page, 'editor-08-light');
+    expect(errors).toEqual([]);
+  });
 });

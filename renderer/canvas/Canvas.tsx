@@ -19,7 +19,7 @@ import type { ActionName, Env, Move, View } from '../editor/actions';
 import { canConnect } from '../editor/edits';
 import { NODE_SIZE } from '../editor/geometry';
 import type { EditorNode } from '../editor/graph';
-import { absolute, hostAt, vmAt } from '../editor/hit';
+import { absolute, freeSpot, hostAt, vmAt } from '../editor/hit';
 import { parseNodeId, type EntityKind } from '../editor/ids';
 import { nodeTypes } from '../nodes/node-types';
 import { PALETTE_MIME } from '../panels/PalettePanel';
@@ -78,9 +78,10 @@ export default function Canvas() {
       fit: () => void flow.fitView(FIT),
       zoomIn: () => void flow.zoomIn({ duration: 150 }),
       zoomOut: () => void flow.zoomOut({ duration: 150 }),
-      center: () => {
+      place: (size) => {
         const r = frame.current?.getBoundingClientRect();
-        return r ? flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 }) : { x: 0, y: 0 };
+        const middle = r ? flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 }) : { x: 0, y: 0 };
+        return freeSpot(useEditor.getState().graph.nodes, middle, size);
       },
     }),
     [flow],

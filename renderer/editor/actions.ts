@@ -5,11 +5,11 @@
  * table, so a shortcut shown in the help is the one that works.
  */
 import * as edits from './edits';
-import { GRID, type Point } from './geometry';
+import { GRID, NODE_SIZE, type Point, type Size } from './geometry';
 import { nodeId, parseNodeId, type EntityKind } from './ids';
 import { autoLayout, type ElkLike } from './layout';
 import { redo, undo, type History } from './history';
-import type { Datacenter, Nic } from './model';
+import type { Datacenter } from './model';
 
 /** What actions read: the editor's state, not the store with its functions. */
 export interface ActionState {
@@ -28,8 +28,8 @@ export interface View {
   fit(): void;
   zoomIn(): void;
   zoomOut(): void;
-  /** The middle of what is on screen, in canvas coordinates. */
-  center(): Point;
+  /** Where a new top-level node of this size goes: near the middle of the screen, covering nothing. */
+  place(size: Size): Point;
 }
 
 export interface Outcome {
@@ -126,8 +126,8 @@ function add(s: ActionState, arg: AddArg): Outcome {
 function addHere(kind: EntityKind) {
   return (s: ActionState, _: void, env: Env): Outcome => {
     const host = kind === 'vm' ? targetHost(s) : undefined;
-    const middle = env.view?.center() ?? { x: 0, y: 0 };
-    return add(s, { kind, ...(host === undefined ? { at: middle } : { at: edits.freeSlot(s.doc, host), host }) });
+    const at = env.view?.place(NODE_SIZE[kind]) ?? { x: 0, y: 0 };
+    return add(s, { kind, ...(host === undefined ? { at } : { at: edits.freeSlot(s.doc, host), host }) });
   };
 }
 
@@ -334,12 +334,12 @@ export const actions = {
     undo: 'record',
     perform: (s, { kind, name, patch, field }) => ({ doc: edits.updateEntity(s.doc, kind, name, patch as never), label: `Set ${name} ${field}` }),
   }),
-  setNics: define<{ readonly vm: string; readonly nics: readonly Nic[] }>({
-    name: 'setNics',
-    label: 'Change NICs',
+  datacenter: define<{ readonly name?: string; readonly underlayMtu?: number }>({
+    name: 'datacenter',
+    label: 'Change the datacenter',
     group: 'Edit',
     undo: 'record',
-    perform: (s, { vm, nics }) => ({ doc: edits.setNics(s.doc, vm, nics), label: `Change ${vm} NICs` }),
+    perform: (s, patch) => ({ doc: edits.setDatacenter(s.doc, patch), label: patch.name ? `Rename the datacenter to ${patch.name}` : 'Set the underlay MTU' }),
   }),
   place: define<{ readonly vm: string; readonly host: string | undefined }>({
     name: 'place',

@@ -166,7 +166,8 @@ describe('copy and paste', () => {
     expect(copyVm.volumes).toEqual(['d-2']);
     expect(d.switches.at(-1)).toEqual(sw('n-2', 1003));
     expect(d.placement.web3).toBe('h1');
-    expect(d.layout['vm:web3']).toEqual({ x: 26, y: 90 });
+    expect(d.layout['vm:web3']).toEqual({ x: HOST_PAD, y: HOST_HEADER + 68 + HOST_PAD }); // a free cell, not on top of web1
+    expect(d.layout['switch:n-2']).toEqual({ x: 10, y: -190 });
     expect(copy(d0, ['host:h1'])).toBeUndefined();
   });
 });

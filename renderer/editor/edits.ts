@@ -239,8 +239,13 @@ export function updateEntity<K extends EntityKind>(doc: Datacenter, kind: K, nam
   });
 }
 
-/** One VM's NICs, replaced (the inspector edits them as a list). */
-export const setNics = (doc: Datacenter, vm: string, nics: readonly Nic[]): Datacenter => updateEntity(doc, 'vm', vm, { nics: [...nics] });
+/** The datacenter's own fields: its name and the underlay's MTU. */
+export function setDatacenter(doc: Datacenter, patch: { readonly name?: string; readonly underlayMtu?: number }): Datacenter {
+  const name = patch.name ?? doc.metadata.name;
+  const underlayMtu = patch.underlayMtu ?? doc.underlayMtu;
+  if (name === doc.metadata.name && underlayMtu === doc.underlayMtu) return doc;
+  return { ...doc, underlayMtu, metadata: name === doc.metadata.name ? doc.metadata : { ...doc.metadata, name } };
+}
 
 /**
  * Renames an entity and every reference to it: placement and layout keys, NICs and router interfaces on
@@ -389,17 +394,7 @@ export function paste(doc: Datacenter, clip: Clip, offset: Point = PASTE_OFFSET)
     const copyName = maps.vm.get(vm);
     if (copyName) placement[copyName] = host;
   }
-  const layout: Record<string, Point> = {};
-  const ids: string[] = [];
-  for (const kind of ['vm', 'switch', 'router', 'volume'] as const) {
-    for (const [old, fresh] of maps[kind]) {
-      const id = nodeId(kind, fresh);
-      ids.push(id);
-      const p = clip.layout[nodeId(kind, old)];
-      if (p) layout[id] = { x: p.x + offset.x, y: p.y + offset.y };
-    }
-  }
-  const next: Datacenter = {
+  let next: Datacenter = {
     ...doc,
     vms: [...doc.vms, ...vms],
     switches: [...doc.switches, ...switches],
@@ -407,5 +402,18 @@ export function paste(doc: Datacenter, clip: Clip, offset: Point = PASTE_OFFSET)
     volumes: [...doc.volumes, ...volumes],
     placement,
   };
-  return { doc: withLayout(next, layout), ids };
+  const ids: string[] = [];
+  for (const kind of ['vm', 'switch', 'router', 'volume'] as const) {
+    for (const [old, fresh] of maps[kind]) {
+      const id = nodeId(kind, fresh);
+      ids.push(id);
+      const p = clip.layout[nodeId(kind, old)];
+      if (!p) continue;
+      const moved = { x: p.x + offset.x, y: p.y + offset.y };
+      // A copy inside a host takes a free cell there rather than covering its original.
+      const host = kind === 'vm' ? placement[fresh] : undefined;
+      next = withLayout(next, { [id]: host === undefined ? moved : freeSlot(next, host, snap(moved), fresh) });
+    }
+  }
+  return { doc: next, ids };
 }

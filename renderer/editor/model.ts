@@ -11,4 +11,6 @@ export { API_VERSION, Datacenter, emptyDatacenter, Name, VNI_MAX, VNI_MIN } from
 // eslint-disable-next-line no-restricted-imports -- as above
 export type { DatacenterInput, Image, Nic, PowerState, Router, Switch, Vm, Volume } from '../../src/model/document';
 // eslint-disable-next-line no-restricted-imports -- as above
-export { jsonPath, type Diagnostic } from '../../src/diagnostics';
+export type { Diagnostic } from '../../src/diagnostics';
+// eslint-disable-next-line no-restricted-imports -- as above: the core's own validation, pure, so live messages match `dcod validate`
+export { validateDocument, type ValidationContext } from '../../src/model/validate';

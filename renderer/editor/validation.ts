@@ -3,7 +3,7 @@
  * inspector field, by its path inside that node), or on the datacenter as a whole.
  */
 import { nodeId, type EntityKind } from './ids';
-import { Datacenter, jsonPath, type Diagnostic } from './model';
+import { validateDocument, type Datacenter, type Diagnostic, type ValidationContext } from './model';
 
 /** A diagnostic placed on one node: `field` is its path inside the entity (`nics[0].switch`, `host`). */
 export interface Problem extends Diagnostic {
@@ -64,12 +64,10 @@ export function placeDiagnostics(doc: Datacenter, diagnostics: readonly Diagnost
 }
 
 /**
- * The document's diagnostics, as far as its schema goes. The cross-reference checks (unknown switches,
- * duplicate names and VNIs, addresses outside a subnet…) are the core's src/model/validate.ts; when the
- * contract exposes it, its diagnostics join these here and nothing downstream changes.
+ * The document's diagnostics: the core's own validation (schema and cross-references, placement against
+ * the inventory, memory against what the hosts last reported), so the editor says exactly what
+ * `dcod validate` and the planner will.
  */
-export function validate(doc: Datacenter): Diagnostic[] {
-  const parsed = Datacenter.safeParse(doc);
-  if (parsed.success) return [];
-  return parsed.error.issues.map((issue) => ({ severity: 'error', path: jsonPath(issue.path), message: issue.message }));
+export function validate(doc: Datacenter, ctx: ValidationContext = {}): Diagnostic[] {
+  return [...validateDocument(doc, ctx).diagnostics];
 }

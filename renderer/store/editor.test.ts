@@ -101,6 +101,15 @@ describe('keyboard', () => {
 });
 
 describe('the editor slice', () => {
+  it('checks placement against the inventory once it has been read, with the core’s own validation', () => {
+    const view = (name: string) => ({ host: { name, address: '10.0.0.1', port: 22, os: 'linux' as const, user: 'u', auth: { method: 'agent' as const } } });
+    useEditor.getState().load(doc({ vms: [vm('web')], placement: { web: 'h9' } }));
+    expect(s().placed.byNode.has('vm:web')).toBe(false); // inventory not read yet
+    s().setHosts([view('h1')], true);
+    expect(s().placed.byNode.get('vm:web')?.[0]).toMatchObject({ field: 'host' });
+    expect(s().graph.nodes.find((n) => n.id === 'host:h9')?.data).toMatchObject({ known: false });
+  });
+
   it('tracks React Flow selection changes in pick order', () => {
     const sel = selectionAfter(['a'], [{ type: 'select', id: 'b', selected: true }, { type: 'select', id: 'a', selected: false }]);
     expect(sel).toEqual(['b']);

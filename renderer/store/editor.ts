@@ -10,7 +10,7 @@ import type { HostView } from '../../src/api/contract';
 import { actions, type Action, type ActionName, type ActionState, type ArgOf, type Env, type Outcome } from '../editor/actions';
 import { buildGraph, reuse, type EditorEdge, type EditorNode, type Graph } from '../editor/graph';
 import { diff, EMPTY_HISTORY, isEmptyDelta, record } from '../editor/history';
-import { emptyDatacenter, type Datacenter } from '../editor/model';
+import { emptyDatacenter, type Datacenter, type ValidationContext } from '../editor/model';
 import { placeDiagnostics, validate, type Placed } from '../editor/validation';
 import { useHosts } from './hosts';
 
@@ -22,6 +22,8 @@ export interface Busy {
 export interface EditorState extends ActionState {
   /** The inventory's hosts as last reported (a copy of the hosts slice's, so `derive` stays pure). */
   readonly hostViews: readonly HostView[];
+  /** Whether the inventory has been read: until then placement isn't checked against it. */
+  readonly hostsLoaded: boolean;
   readonly placed: Placed;
   readonly graph: Graph;
   readonly search: string;
@@ -34,7 +36,7 @@ export interface EditorState extends ActionState {
   select(ids: readonly string[]): void;
   setSearch(text: string): void;
   setDropHost(host: string | null): void;
-  setHosts(views: readonly HostView[]): void;
+  setHosts(views: readonly HostView[], loaded: boolean): void;
   onNodesChange(changes: NodeChange<EditorNode>[]): void;
   onEdgesChange(changes: EdgeChange<EditorEdge>[]): void;
 }
@@ -49,7 +51,7 @@ const EMPTY_GRAPH: Graph = { nodes: [], edges: [] };
  */
 export function derive(prev: Data, patch: Partial<Data>): Data {
   const next: { -readonly [K in keyof Data]: Data[K] } = { ...prev, ...patch };
-  if (next.doc !== prev.doc) next.placed = placeDiagnostics(next.doc, validate(next.doc));
+  if (next.doc !== prev.doc || next.hostViews !== prev.hostViews || next.hostsLoaded !== prev.hostsLoaded) next.placed = placeDiagnostics(next.doc, validate(next.doc, next.hostsLoaded ? validationContext(next.hostViews) : {}));
   const shown = (['doc', 'hostViews', 'selection', 'search', 'placed', 'dropHost'] as const).some((k) => next[k] !== prev[k]);
   if (shown || next.graph === EMPTY_GRAPH) {
     const built = buildGraph({ doc: next.doc, hosts: next.hostViews, problems: next.placed.byNode, selection: new Set(next.selection), search: next.search.trim().toLowerCase() });
@@ -59,6 +61,11 @@ export function derive(prev: Data, patch: Partial<Data>): Data {
     if (hostNames.length !== prev.hostNames.length || hostNames.some((h, i) => h !== prev.hostNames[i])) next.hostNames = hostNames;
   }
   return next;
+}
+
+/** What validation checks placement and memory against: the inventory, and what its hosts last reported. */
+export function validationContext(hostViews: readonly HostView[]): ValidationContext {
+  return { inventory: hostViews.map((v) => v.host), observed: hostViews.flatMap((v) => (v.observed ? [v.observed] : [])) };
 }
 
 /** The outcome of an action folded into the state, with the undo step the action's policy asks for. */
@@ -95,6 +102,7 @@ export const INITIAL: Data = derive(
     helpOpen: false,
     searchOpen: false,
     hostViews: [],
+    hostsLoaded: false,
     placed: placeDiagnostics(initialDoc, validate(initialDoc)),
     graph: EMPTY_GRAPH,
     search: '',
@@ -129,7 +137,7 @@ export const useEditor = create<EditorState>()((set, get) => ({
   select: (ids) => set((s) => (ids.length === s.selection.length && ids.every((id, i) => id === s.selection[i]) ? s : derive(s, { selection: ids }))),
   setSearch: (search) => set((s) => derive(s, { search })),
   setDropHost: (dropHost) => set((s) => (s.dropHost === dropHost ? s : derive(s, { dropHost }))),
-  setHosts: (hostViews) => set((s) => derive(s, { hostViews })),
+  setHosts: (hostViews, hostsLoaded) => set((s) => derive(s, { hostViews, hostsLoaded })),
   onNodesChange(changes) {
     const s = get();
     const live = changes.filter((c) => c.type === 'position' || c.type === 'dimensions');
@@ -157,8 +165,9 @@ export function selectionAfter(selection: readonly string[], changes: readonly (
 
 /** Keeps the editor's copy of the hosts in step with the hosts slice; returns the unsubscribe. */
 export function bindEditorToHosts(): () => void {
-  useEditor.getState().setHosts(useHosts.getState().hostViews);
-  return useHosts.subscribe((h, prev) => {
-    if (h.hostViews !== prev.hostViews) useEditor.getState().setHosts(h.hostViews);
+  const h = useHosts.getState();
+  useEditor.getState().setHosts(h.hostViews, h.hostsLoaded);
+  return useHosts.subscribe((now, prev) => {
+    if (now.hostViews !== prev.hostViews || now.hostsLoaded !== prev.hostsLoaded) useEditor.getState().setHosts(now.hostViews, now.hostsLoaded);
   });
 }
