@@ -20,8 +20,8 @@ export function drift(desired: Datacenter, observed: readonly ObservedHost[], op
   const world = resolveWorld(desired, observed, opts);
   const items: DriftItem[] = [];
   for (const t of [...world.targets.values()].sort((a, b) => a.vm.name.localeCompare(b.vm.name))) {
-    if (!t.here) continue;
-    const diff = diffVm(t.spec, t.here, { datacenter: world.dc, bridgeOk: world.bridgeOk(t.host), describeNet: world.describeNet, unavailable: world.unavailable });
+    if (!t.here || !t.bay) continue;
+    const diff = diffVm(t.spec, t.here, world.diffContext({ ...t, bay: t.bay }));
     const power = powerChange(t.spec, t.here);
     const changes = [...diff.changes, ...(power ? [power] : [])].filter((c) => c.drift).map((c) => c.text);
     if (changes.length) items.push({ resource: { kind: 'vm', name: t.vm.name }, host: t.host, changes });

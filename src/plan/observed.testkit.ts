@@ -23,6 +23,8 @@ export interface VmShape {
   readonly unplugged?: readonly number[];
   /** Volume disk paths on dcod-sata by port. */
   readonly volumes?: readonly (string | undefined)[];
+  /** A boot disk on port 0 of a SATA controller of the VM's own ("SATA Controller"), as templates have. */
+  readonly bootDisk?: string;
   /** `undefined`: this datacenter's VM (`dc`); `null`: no tags at all. */
   readonly owner?: string | null;
   readonly extraData?: Readonly<Record<string, string>>;
@@ -52,7 +54,10 @@ export function observedVm(s: VmShape): ObservedVm {
       portForwards: [],
     });
   }
-  const storageAttachments: StorageAttachment[] = (s.volumes ?? []).flatMap((medium, port) => (medium === undefined ? [] : [{ controller: 'dcod-sata', port, device: 0, medium, options: {} }]));
+  const storageAttachments: StorageAttachment[] = [
+    ...(s.bootDisk === undefined ? [] : [{ controller: 'SATA Controller', port: 0, device: 0, medium: s.bootDisk, options: {} }]),
+    ...(s.volumes ?? []).flatMap((medium, port) => (medium === undefined ? [] : [{ controller: 'dcod-sata', port, device: 0, medium, options: {} }])),
+  ];
   const owner = s.owner === undefined ? 'dc' : s.owner;
   const snapshots = s.snapshots ?? [];
   return {
@@ -64,7 +69,10 @@ export function observedVm(s: VmShape): ObservedVm {
     cpus: s.cpus ?? 1,
     chipset,
     nics,
-    storageControllers: s.volumes ? [{ index: 1, name: 'dcod-sata', type: 'IntelAhci', portCount: 30 }] : [],
+    storageControllers: [
+      ...(s.bootDisk === undefined ? [] : [{ index: 0, name: 'SATA Controller', type: 'IntelAhci', portCount: 30 }]),
+      ...(s.volumes ? [{ index: 1, name: 'dcod-sata', type: 'IntelAhci', portCount: 30 }] : []),
+    ],
     storageAttachments,
     snapshots: snapshots.length ? { root: { name: snapshots[0]!, uuid: uuidFor(snapshots[0]!), path: [], children: [] }, current: { name: snapshots[0]!, uuid: '' } } : { root: undefined, current: undefined },
     guestAdditions: { facilities: [] },

@@ -7,7 +7,7 @@ import { isEmpty } from './plan';
 import { plan } from './planner';
 import { observedHost, observedVm } from './observed.testkit';
 import { simulateApply } from './simulate.testkit';
-import { VOLUME_CONTROLLER } from './vm-spec';
+import { isVolumeAttachment } from './vm-spec';
 
 /** A change made by hand on one of the datacenter's VMs. */
 const handChange = fc.record({
@@ -37,7 +37,7 @@ function applyHandChanges(hosts: ObservedHost[], changes: readonly { vm: number;
         case 'enable': return { ...v, nics: nic((x) => ({ ...x, attachment: 'nat', attachmentRaw: 'nat' })) };
         case 'cable': return { ...v, nics: nic((x) => ({ ...x, cableConnected: !x.cableConnected })) };
         case 'mac': return { ...v, nics: nic((x) => ({ ...x, mac: '080027FFFFFF' })) };
-        case 'detach': return { ...v, storageAttachments: v.storageAttachments.filter((a) => a.controller !== VOLUME_CONTROLLER || a.port !== 0) };
+        case 'detach': return { ...v, storageAttachments: v.storageAttachments.filter((a) => a !== v.storageAttachments.find((x) => isVolumeAttachment(x, 'dc'))) };
         case 'chipset': return v.state === 'running' ? v : { ...v, chipset: v.chipset === 'ich9' ? 'piix3' : 'ich9', nics: v.nics.slice(0, 8) };
         default: return undefined; // delete: the VM and, as unregistervm --delete does, its disks
       }
@@ -52,7 +52,8 @@ function applyHandChanges(hosts: ObservedHost[], changes: readonly { vm: number;
 }
 
 const TEMPLATES = [{ image: 'deb', template: 'debian', snapshot: 'dcod-base' }];
-const template = () => observedVm({ name: 'debian', owner: null, state: 'poweroff', snapshots: ['dcod-base'] });
+// Like most templates, it boots from a disk on a SATA controller of its own: volumes of its piix3 clones go there too.
+const template = () => observedVm({ name: 'debian', owner: null, state: 'poweroff', snapshots: ['dcod-base'], bootDisk: '/vms/debian/debian.vdi' });
 const emptyHosts = (): ObservedHost[] => ['h1', 'h2'].map((host) => observedHost({ host, vms: [template()] }));
 const docs = datacenterArbitrary({ hosts: ['h1', 'h2'], templates: TEMPLATES });
 

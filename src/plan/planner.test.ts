@@ -177,6 +177,24 @@ describe('plan: exact commands', () => {
     expect(op(gone, 'volume/data/delete@h1').dependsOn).toEqual(['vm/db/detach@h1']);
   });
 
+  it("puts a clone's volumes on its template's SATA controller: a piix3 VM can't have a second one", () => {
+    const template = vm({ name: 'debian', owner: null, state: 'poweroff', snapshots: ['dcod-base'], bootDisk: '/vms/debian.vdi' });
+    const desired = doc({ images: [{ name: 'deb', template: 'debian' }], volumes: [{ name: 'data', sizeMb: 64 }], vms: [{ name: 'db', image: 'deb', volumes: ['data'] }] });
+    const hosts = [observedHost({ host: 'h1', vms: [template] })];
+    const p = plan(desired, hosts);
+    expect(argv(p, 'vm/db/attach@h1')).toEqual([`VBoxManage storageattach db --storagectl SATA Controller --port 1 --device 0 --type hdd --medium ${volumeFile('data')}`]);
+    expect(ops(plan(desired, simulateApply(hosts, p)))).toEqual([]);
+  });
+
+  it('attaches the volumes of a piix3 VM imported from an OVA once the import shows its controllers', () => {
+    const desired = doc({ images: [{ name: 'alpine', ova: '/a.ova' }], volumes: [{ name: 'data', sizeMb: 64 }], vms: [{ name: 'db', image: 'alpine', volumes: ['data'] }] });
+    const first = plan(desired, h1());
+    expect(ops(first)).toEqual(['image/alpine/upload@h1 create', 'vm/db/create@h1 create', 'vm/db/start@h1 start']);
+    expect(first.diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual(['warning vms[0].volumes']);
+    const second = plan(desired, simulateApply(h1(), first));
+    expect(ops(second)).toEqual(['volume/data/create@h1 create', 'vm/db/stop@h1 stop', 'vm/db/attach@h1 update', 'vm/db/start@h1 start']);
+  });
+
   it('detaches volumes before deleting a VM, since unregistervm --delete would take them along', () => {
     const old = vm({ name: 'old', state: 'poweroff', volumes: [volumeFile('data')] });
     const p = plan(doc({ volumes: [{ name: 'data', sizeMb: 1024 }], vms: [{ name: 'db', volumes: ['data'], power: 'stopped' }] }), [observedHost({ host: 'h1', vms: [old, vm({ name: 'db', state: 'poweroff' })], disks: [observedDisk('data', 1024)] })]);

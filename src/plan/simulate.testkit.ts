@@ -125,7 +125,14 @@ class Host {
         const snap = o.get('snapshot');
         if (o.get('options') === 'link' && (snap === undefined || from.snapshots.root?.name !== snap)) throw new SimulationError(`no snapshot ${snap} of ${from.name}`);
         const vm = newVm(o.get('name')!, o.get('groups')?.split(',') ?? []);
-        Object.assign(vm, { cpus: from.cpus, memoryMb: from.memoryMb, chipset: from.chipset, nics: from.nics.map((n) => ({ ...n, mac: newMac() })) });
+        Object.assign(vm, { cpus: from.cpus, memoryMb: from.memoryMb, chipset: from.chipset, nics: from.nics.map((n) => ({ ...n, mac: newMac() })), storageControllers: clone(from.storageControllers) });
+        // A linked clone gets a differencing image of each of the template's disks, on the same ports.
+        vm.storageAttachments = from.storageAttachments.map((a) => {
+          const medium = `${this.s.base.machineFolder}/${vm.name}/Snapshots/{${newUuid()}}.vdi`;
+          this.s.files.set(medium, { kind: 'disk', sizeMb: 0, format: 'VDI' });
+          this.s.media.set(medium, { uuid: newUuid(), sizeMb: 0, format: 'VDI' });
+          return { ...a, medium };
+        });
         this.addVm(vm);
         return;
       }
@@ -196,6 +203,7 @@ class Host {
           return;
         }
         if (vm.storageControllers.some((c) => c.name === name)) throw new SimulationError(`controller ${name} already exists on ${vm.name}`);
+        if (o.get('add') === 'sata' && vm.chipset === 'piix3' && vm.storageControllers.some((c) => c.type === 'IntelAhci')) throw new SimulationError(`a piix3 VM has one SATA controller at most (${vm.name})`);
         vm.storageControllers.push({ index: vm.storageControllers.length, name, type: 'IntelAhci', portCount: Number(o.get('portcount') ?? 30) });
         return;
       }

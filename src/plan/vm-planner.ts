@@ -14,7 +14,7 @@ import { movingVmPath } from './host-paths';
 import { hostOperation, opId, type OperationInput, type Step } from './operation';
 import type { Action, Command, Operation } from './plan';
 import type { Transfer, TransferOperation } from './transfer';
-import { BRIDGED, diffVm, EXTRA_SPEC, observedNic, powerChange, powerClass, slotsToDisable, VOLUME_CONTROLLER, type Change, type SpecNic, type VmSpec } from './vm-spec';
+import { BRIDGED, diffVm, EXTRA_SPEC, isVolumeAttachment, observedNic, powerChange, powerClass, SATA_PORTS, slotsToDisable, VOLUME_CONTROLLER, type Change, type SpecNic, type VmSpec, type VolumeBay, type VolumePosition } from './vm-spec';
 import { diskKey, type Copy, type VmTarget, type World } from './world';
 
 export interface VmPlan {
@@ -104,12 +104,12 @@ export function planVms(world: World): VmPlan {
     if (pc === 'saved') chain.add('stop', 'stop', `discard the saved state of VM ${vm.name} on ${chain.host}`, reason, [['VBoxManage', ...cmd.discardState(vm.uuid)]], { before: { state: vm.state }, after: { state: 'poweroff' } });
   };
 
-  /** Detach every volume port (dcod-sata) of a VM that is leaving this host or going away. */
+  /** Detach every volume of a VM that is leaving this host or going away (and, for a move, DCoD's controller). */
   const detachAll = (chain: Chain, vm: ObservedVm, reason: string, removeController: boolean): void => {
-    const attached = vm.storageAttachments.filter((a) => a.controller === VOLUME_CONTROLLER).sort((a, b) => a.port - b.port || a.device - b.device);
+    const attached = vm.storageAttachments.filter((a) => isVolumeAttachment(a, dc)).sort((a, b) => a.controller.localeCompare(b.controller) || a.port - b.port || a.device - b.device);
     const hasController = vm.storageControllers.some((c) => c.name === VOLUME_CONTROLLER);
     if (attached.length === 0 && !(removeController && hasController)) return;
-    const commands: Command[] = attached.map((a) => ['VBoxManage', ...cmd.storageAttach(vm.uuid, { controller: VOLUME_CONTROLLER, port: a.port, device: a.device, type: 'hdd', medium: 'none' })]);
+    const commands: Command[] = attached.map((a) => ['VBoxManage', ...cmd.storageAttach(vm.uuid, { controller: a.controller, port: a.port, device: a.device, type: 'hdd', medium: 'none' })]);
     if (removeController && hasController) commands.push(['VBoxManage', ...cmd.storageCtlRemove(vm.uuid, VOLUME_CONTROLLER)]);
     const id = chain.add('detach', 'update', `detach ${plural(attached.length, 'volume')} from VM ${vm.name} on ${chain.host}`, reason, commands);
     for (const a of attached) detaches.set(diskKey(chain.host, a.medium), id);
@@ -124,22 +124,22 @@ export function planVms(world: World): VmPlan {
   };
 
   /** Volumes attached on `host` after the VM is made or changed, with what they wait for. */
-  const attachVolumes = (chain: Chain, ref: string, t: VmTarget, attach: readonly { port: number; volume: string }[], hasController: boolean): void => {
+  const attachVolumes = (chain: Chain, ref: string, t: VmTarget, bay: VolumeBay, attach: readonly (VolumePosition & { volume: string })[]): void => {
     const ready = attach.filter((a) => world.fates.has(a.volume));
     if (ready.length === 0) return;
     const commands: Command[] = [];
-    if (!hasController) commands.push(['VBoxManage', ...cmd.storageCtlAdd(ref, { name: VOLUME_CONTROLLER, bus: 'sata', controller: 'IntelAhci', portCount: 30, bootable: false })]);
+    if (bay.add) commands.push(['VBoxManage', ...cmd.storageCtlAdd(ref, { name: VOLUME_CONTROLLER, bus: 'sata', controller: 'IntelAhci', portCount: SATA_PORTS, bootable: false })]);
     const deps: string[] = [];
     const needs: { volume: string; key: string }[] = [];
     for (const a of ready) {
       const fate = world.fates.get(a.volume)!;
-      commands.push(['VBoxManage', ...cmd.storageAttach(ref, { controller: VOLUME_CONTROLLER, port: a.port, device: 0, type: 'hdd', medium: fate.path })]);
+      commands.push(['VBoxManage', ...cmd.storageAttach(ref, { controller: a.controller, port: a.port, device: a.device, type: 'hdd', medium: fate.path })]);
       if (!fate.present && !fate.source) deps.push(opId('volume', a.volume, 'create', t.host));
       if (fate.source) deps.push(opId('volume', a.volume, 'transfer', t.host));
       if (fate.grow?.by === 'volume') deps.push(opId('volume', a.volume, 'grow', t.host));
       if (fate.present?.holder && fate.present.holder.uuid !== t.here?.uuid) needs.push({ volume: a.volume, key: diskKey(t.host, fate.present.path) });
     }
-    chain.add('attach', 'update', `attach ${ready.map((a) => `volume ${a.volume} (port ${a.port})`).join(', ')} to VM ${t.vm.name} on ${t.host}`, 'volumes in the document', commands, { deps });
+    chain.add('attach', 'update', `attach ${ready.map((a) => `volume ${a.volume} (${a.controller} port ${a.port})`).join(', ')} to VM ${t.vm.name} on ${t.host}`, 'volumes in the document', commands, { deps });
     if (needs.length) lateDeps.push({ chain, index: chain.ops.length - 1, needs });
   };
 
@@ -181,7 +181,8 @@ export function planVms(world: World): VmPlan {
       deps,
       after: { host: t.host, ...t.spec },
     });
-    attachVolumes(chain, ref, t, t.spec.volumes.map((volume, port) => ({ port, volume })).filter((a) => !world.unavailable.has(a.volume)), false);
+    const bay = t.bay;
+    if (bay) attachVolumes(chain, ref, t, bay, t.spec.volumes.map((volume, i) => ({ controller: bay.controller, port: bay.firstPort + i, device: 0, volume })).filter((a) => !world.unavailable.has(a.volume)));
     if (t.spec.power === 'running') chain.add('start', 'start', `start VM ${t.vm.name} on ${t.host}`, 'power: running', [['VBoxManage', ...cmd.startVm(ref)]]);
     chain.appendToLast(specRecord(ref, t.spec));
     return chain;
@@ -199,10 +200,10 @@ export function planVms(world: World): VmPlan {
     return [old, made];
   };
 
-  const update = (t: VmTarget, vm: ObservedVm): Chain => {
+  const update = (t: VmTarget & { readonly bay: VolumeBay }, vm: ObservedVm): Chain => {
     const chain = new Chain(t.vm.name, t.host);
     const ref = vm.uuid;
-    const diff = diffVm(t.spec, vm, { datacenter: dc, bridgeOk: world.bridgeOk(t.host), describeNet: world.describeNet, unavailable: world.unavailable });
+    const diff = diffVm(t.spec, vm, world.diffContext(t));
     const growing = [...world.fates.values()].filter((f) => f.vm === t.vm.name && f.grow?.by === 'vm');
     const changes: Change[] = [...diff.changes, ...growing.map((f) => ({ area: 'hardware' as const, text: `volume ${f.volume.name} ${f.grow!.fromMb} → ${f.volume.sizeMb} MB`, offline: true, drift: false }))];
     const pc = powerClass(vm.state);
@@ -219,12 +220,9 @@ export function planVms(world: World): VmPlan {
 
     if (stop || discard) powerOff(chain, vm, !wantRunning && power ? reasonOf([power]) : `to change: ${reasonOf(changes.filter((c) => c.offline))}`);
     if (diff.detach.length > 0) {
-      const commands: Command[] = diff.detach.map((d) => ['VBoxManage', ...cmd.storageAttach(ref, { controller: VOLUME_CONTROLLER, port: d.port, device: 0, type: 'hdd', medium: 'none' })]);
-      const id = chain.add('detach', 'update', `detach ${diff.detach.map((d) => `${d.what} (port ${d.port})`).join(', ')} from VM ${vm.name} on ${t.host}`, reasonOf(changes.filter((c) => c.area === 'volume')), commands);
-      for (const d of diff.detach) {
-        const medium = vm.storageAttachments.find((a) => a.controller === VOLUME_CONTROLLER && a.port === d.port && a.device === 0)?.medium;
-        if (medium !== undefined) detaches.set(diskKey(t.host, medium), id);
-      }
+      const commands: Command[] = diff.detach.map((d) => ['VBoxManage', ...cmd.storageAttach(ref, { controller: d.controller, port: d.port, device: d.device, type: 'hdd', medium: 'none' })]);
+      const id = chain.add('detach', 'update', `detach ${diff.detach.map((d) => `${d.what} (${d.controller} port ${d.port})`).join(', ')} from VM ${vm.name} on ${t.host}`, reasonOf(changes.filter((c) => c.area === 'volume')), commands);
+      for (const d of diff.detach) detaches.set(diskKey(t.host, d.medium), id);
     }
     const configChanges = changes.filter((c) => c.area !== 'volume');
     if (off && (diff.cpus !== undefined || diff.memoryMb !== undefined || diff.chipset !== undefined || nicWork || growing.length > 0)) {
@@ -252,14 +250,14 @@ export function planVms(world: World): VmPlan {
         after: diff.nics.map((n) => ({ slot: n.slot, ...n.desired })),
       });
     }
-    attachVolumes(chain, ref, t, diff.attach, vm.storageControllers.some((c) => c.name === VOLUME_CONTROLLER));
+    attachVolumes(chain, ref, t, t.bay, diff.attach);
     if (wantRunning && !resumeFirst && (stop || pc !== 'running')) start(stop || !power ? 'start again after the change' : reasonOf([power]));
     chain.appendToLast(specRecord(ref, t.spec));
     return chain;
   };
 
   for (const t of [...world.targets.values()].sort((a, b) => a.vm.name.localeCompare(b.vm.name))) {
-    if (t.here) chains.push(update(t, t.here));
+    if (t.here && t.bay) chains.push(update({ ...t, bay: t.bay }, t.here));
     else if (t.source) chains.push(...move(t, t.source));
     else chains.push(createNew(t));
     for (const copy of t.stale) chains.push(removal(copy, `a copy left on ${copy.host}: ${t.vm.name} belongs on ${t.host}`));
@@ -285,6 +283,6 @@ export function observedView(vm: ObservedVm): unknown {
     memoryMb: vm.memoryMb,
     chipset: vm.chipset,
     nics: vm.nics.filter((n) => n.attachment !== 'none').map((n) => observedNic(vm, n.slot)),
-    volumes: vm.storageAttachments.filter((a) => a.controller === VOLUME_CONTROLLER).map((a) => ({ port: a.port, medium: a.medium })),
+    volumes: vm.storageAttachments.filter((a) => isVolumeAttachment(a, vm.extraData[EXTRA_DATACENTER] ?? '')).map((a) => ({ controller: a.controller, port: a.port, medium: a.medium })),
   };
 }

@@ -7,11 +7,17 @@
 import type { ObservedVm } from '../hosts/observed';
 import type { Datacenter, PowerState, Vm } from '../model/document';
 import { NIC_SLOTS, vniIntnetName, type Chipset } from '../vbox/commands';
-import type { VmState } from '../vbox/showvminfo';
+import type { StorageAttachment, VmState } from '../vbox/showvminfo';
 import { volumeAt } from './host-paths';
 
-/** The SATA controller DCoD attaches volumes to, one per VM, volume i on port i. */
+/**
+ * The SATA controller DCoD adds for volumes when a VM has none. A piix3 VM may have only ONE SATA
+ * controller, so a VM that already has one (a template's boot disk) gets its volumes there instead,
+ * on the ports after the VM's own disks (see `volumeBay`).
+ */
 export const VOLUME_CONTROLLER = 'dcod-sata';
+/** Ports of a SATA controller (`list systemproperties`: "Maximum SATA Port count"). */
+export const SATA_PORTS = 30;
 
 /** Extradata holding the spec last applied to the VM (JSON), so the next plan can tell drift from edits. */
 export const EXTRA_SPEC = 'dcod/spec';
@@ -34,7 +40,7 @@ export interface VmSpec {
   readonly chipset: Chipset;
   /** Slot n+1 is nics[n]; slots past the end are disabled. */
   readonly nics: readonly SpecNic[];
-  /** Volume names by port of VOLUME_CONTROLLER. */
+  /** Volume names in the order they sit on the VM's volume bay (see `volumeBay`). */
   readonly volumes: readonly string[];
   readonly power: PowerState;
 }
@@ -112,15 +118,48 @@ export function observedNic(vm: ObservedVm, slot: number): ObservedNicView {
   return { slot, attachment: n.attachment, ...(n.network === undefined ? {} : { network: n.network }), ...(n.mac === undefined ? {} : { mac: n.mac.toUpperCase() }), connected: n.cableConnected ?? true };
 }
 
-/** Volume name (or, for a disk that isn't one of ours, its path) on each port of VOLUME_CONTROLLER. */
-export function observedVolumes(vm: ObservedVm, datacenter: string): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const a of vm.storageAttachments) {
-    if (a.controller !== VOLUME_CONTROLLER || a.device !== 0 || a.medium === 'emptydrive') continue;
-    out.set(a.port, volumeAt(a.medium, datacenter)?.name ?? a.medium);
-  }
-  return out;
+/** Where a VM's volumes sit: volume i on `controller` port `firstPort + i`; `add`: the controller is to be added. */
+export interface VolumeBay {
+  readonly controller: string;
+  readonly firstPort: number;
+  readonly add: boolean;
 }
+
+type Storage = Pick<ObservedVm, 'storageControllers' | 'storageAttachments'>;
+
+/**
+ * The volume bay of a VM with these controllers (the VM itself, or the template it is cloned from): DCoD's
+ * own controller if it has one; else the VM's SATA controller, after the last port its own disks use;
+ * else DCoD's controller, added.
+ */
+export function volumeBay(vm: Storage, datacenter: string): VolumeBay {
+  if (vm.storageControllers.some((c) => c.name === VOLUME_CONTROLLER)) return { controller: VOLUME_CONTROLLER, firstPort: 0, add: false };
+  const sata = vm.storageControllers.filter((c) => c.type === 'IntelAhci').sort((a, b) => a.name.localeCompare(b.name))[0];
+  if (!sata) return { controller: VOLUME_CONTROLLER, firstPort: 0, add: true };
+  const own = vm.storageAttachments.filter((a) => a.controller === sata.name && volumeAt(a.medium, datacenter) === undefined);
+  return { controller: sata.name, firstPort: Math.max(-1, ...own.map((a) => a.port)) + 1, add: false };
+}
+
+/** The same VM's storage with DCoD's controller and volumes taken away (as a move exports it). */
+export function withoutVolumes(vm: Storage, datacenter: string): Storage {
+  return {
+    storageControllers: vm.storageControllers.filter((c) => c.name !== VOLUME_CONTROLLER),
+    storageAttachments: vm.storageAttachments.filter((a) => !isVolumeAttachment(a, datacenter)),
+  };
+}
+
+/** One of this datacenter's volumes (on any controller), or anything on DCoD's own controller. */
+export function isVolumeAttachment(a: StorageAttachment, datacenter: string): boolean {
+  return a.controller === VOLUME_CONTROLLER || volumeAt(a.medium, datacenter) !== undefined;
+}
+
+export interface VolumePosition {
+  readonly controller: string;
+  readonly port: number;
+  readonly device: number;
+}
+
+const positionKey = (p: VolumePosition) => `${p.controller}\0${p.port}\0${p.device}`;
 
 export interface NicChange {
   readonly slot: number;
@@ -147,9 +186,9 @@ export interface VmDiff {
   readonly memoryMb?: number;
   readonly chipset?: Chipset;
   readonly nics: readonly NicChange[];
-  /** Ports to empty, then volumes to attach. */
-  readonly detach: readonly { readonly port: number; readonly what: string }[];
-  readonly attach: readonly { readonly port: number; readonly volume: string }[];
+  /** Positions to empty, then volumes to attach. */
+  readonly detach: readonly (VolumePosition & { readonly what: string; readonly medium: string })[];
+  readonly attach: readonly (VolumePosition & { readonly volume: string })[];
   readonly changes: readonly Change[];
 }
 
@@ -161,6 +200,8 @@ export interface DiffContext {
   readonly describeNet: (attachment: string, network: string | undefined) => string;
   /** Volumes to leave off the comparison (not available on this host; a diagnostic says why). */
   readonly unavailable?: ReadonlySet<string>;
+  /** Where the VM's volumes go (`volumeBay` of the VM). */
+  readonly bay: VolumeBay;
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -218,22 +259,26 @@ export function diffVm(desired: VmSpec, vm: ObservedVm, ctx: DiffContext): VmDif
   }
   out.nics = nics;
 
-  const have = observedVolumes(vm, ctx.datacenter);
-  const want = new Map<number, string>();
-  desired.volumes.forEach((v, port) => {
-    if (!ctx.unavailable?.has(v)) want.set(port, v);
+  const have = new Map<string, VolumePosition & { what: string; medium: string }>();
+  for (const a of vm.storageAttachments) {
+    if (isVolumeAttachment(a, ctx.datacenter)) have.set(positionKey(a), { controller: a.controller, port: a.port, device: a.device, medium: a.medium, what: volumeAt(a.medium, ctx.datacenter)?.name ?? a.medium });
+  }
+  const want = new Map<string, VolumePosition & { volume: string }>();
+  desired.volumes.forEach((volume, i) => {
+    const at = { controller: ctx.bay.controller, port: ctx.bay.firstPort + i, device: 0 };
+    if (!ctx.unavailable?.has(volume)) want.set(positionKey(at), { ...at, volume });
   });
-  const ports = [...new Set([...have.keys(), ...want.keys()])].sort((a, b) => a - b);
-  const detach: { port: number; what: string }[] = [];
-  const attach: { port: number; volume: string }[] = [];
-  for (const port of ports) {
-    const h = have.get(port);
-    const w = want.get(port);
-    if (h === w) continue;
-    const driftVol = recorded !== undefined && same(recorded.volumes?.[port], desired.volumes[port]);
-    if (h !== undefined) detach.push({ port, what: h });
-    if (w !== undefined) attach.push({ port, volume: w });
-    change('volume', h === undefined ? `volume ${w} attached at port ${port}` : w === undefined ? `volume ${h} detached from port ${port}` : `port ${port}: volume ${h} → ${w}`, true, driftVol);
+  const driftVol = recorded !== undefined && same(recorded.volumes, desired.volumes);
+  const detach: (VolumePosition & { what: string; medium: string })[] = [];
+  const attach: (VolumePosition & { volume: string })[] = [];
+  for (const key of [...new Set([...have.keys(), ...want.keys()])].sort()) {
+    const h = have.get(key);
+    const w = want.get(key);
+    if (h?.what === w?.volume) continue;
+    if (h) detach.push(h);
+    if (w) attach.push(w);
+    const where = `${(h ?? w)!.controller} port ${(h ?? w)!.port}`;
+    change('volume', !h ? `volume ${w!.volume} attached at ${where}` : !w ? `volume ${h.what} detached from ${where}` : `${where}: volume ${h.what} → ${w.volume}`, true, driftVol);
   }
   out.detach = detach;
   out.attach = attach;

@@ -12,7 +12,7 @@ import { flattenSnapshots } from '../vbox/snapshot';
 import { vniOfIntnet } from '../vbox/commands';
 import { ovaImagePath, volumeAt, volumePath } from './host-paths';
 import { schedule } from './scheduler';
-import { BRIDGED, desiredSpec, powerClass, VOLUME_CONTROLLER, type VmSpec } from './vm-spec';
+import { BRIDGED, desiredSpec, type DiffContext, powerClass, SATA_PORTS, VOLUME_CONTROLLER, volumeBay, withoutVolumes, type VmSpec, type VolumeBay } from './vm-spec';
 
 export type OvaImage = Extract<Image, { ova: string }>;
 export type TemplateImage = Extract<Image, { template: string }>;
@@ -44,6 +44,8 @@ export interface VmTarget {
   readonly source?: Copy;
   /** Further copies (a move that stopped half-way): deleted. */
   readonly stale: readonly Copy[];
+  /** Where its volumes go; undefined until the VM exists (an OVA import on a piix3 VM: see `volumeBay`). */
+  readonly bay?: VolumeBay;
   /** Set for a VM made anew: what it is made from. */
   readonly origin?: { readonly kind: 'template'; readonly image: TemplateImage; readonly templateUuid: string } | { readonly kind: 'ova'; readonly image: OvaImage; readonly path: string } | { readonly kind: 'empty' };
 }
@@ -92,6 +94,8 @@ export interface World {
   bridgeAdapter(host: string): string | undefined;
   bridgeOk(host: string): (adapter: string | undefined) => boolean;
   describeNet(attachment: string, network: string | undefined): string;
+  /** How to compare a target's VM with its copy on its host. */
+  diffContext(t: VmTarget & { readonly bay: VolumeBay }): DiffContext;
 }
 
 export const diskKey = (host: string, path: string): string => `${host}\0${path}`;
@@ -183,7 +187,7 @@ export function resolveWorld(doc: Datacenter, observed: readonly ObservedHost[],
     }
     const spec = desiredSpec(vm, doc);
     if (here) {
-      targets.set(vm.name, { vm, index, spec, host, here, stale: others });
+      targets.set(vm.name, { vm, index, spec, host, here, stale: others, bay: volumeBay(here, dc) });
       return;
     }
     const h = hosts.get(host)!;
@@ -194,13 +198,19 @@ export function resolveWorld(doc: Datacenter, observed: readonly ObservedHost[],
       return;
     }
     if (source) {
-      targets.set(vm.name, { vm, index, spec, host, source, stale });
+      targets.set(vm.name, { vm, index, spec, host, source, stale, bay: volumeBay(withoutVolumes(source.vm, dc), dc) });
       return;
     }
     const image = vm.image === undefined ? undefined : images.get(vm.image);
+    const template = image && 'template' in image ? templateOn(image, h) : undefined;
     const origin: VmTarget['origin'] =
-      image && 'template' in image ? { kind: 'template', image, templateUuid: templateOn(image, h)!.uuid } : image && 'ova' in image ? { kind: 'ova', image, path: ovaPath(image, h)! } : { kind: 'empty' };
-    targets.set(vm.name, { vm, index, spec, host, stale, origin });
+      image && 'template' in image ? { kind: 'template', image, templateUuid: template!.uuid } : image && 'ova' in image ? { kind: 'ova', image, path: ovaPath(image, h)! } : { kind: 'empty' };
+    // What an OVA holds is seen only once imported; on ich9 a controller of our own fits whatever it has.
+    const bay = template ? volumeBay(template, dc) : origin.kind === 'empty' || vm.chipset === 'ich9' ? { controller: VOLUME_CONTROLLER, firstPort: 0, add: true } : undefined;
+    if (!bay && vm.volumes.length > 0) {
+      diagnostics.push({ severity: 'warning', path: `vms[${index}].volumes`, message: `VM ${vm.name} gets its volumes from the next plan: which disk controller they can go on is known once ${image!.name} is imported`, fix: 'apply again after this plan, or set chipset: ich9' });
+    }
+    targets.set(vm.name, { vm, index, spec, host, stale, origin, ...(bay ? { bay } : {}) });
   });
 
   const inDoc = new Set(doc.vms.map((v) => v.name));
@@ -216,6 +226,21 @@ export function resolveWorld(doc: Datacenter, observed: readonly ObservedHost[],
   // A disk held by a VM the plan leaves alone stays where it is, whatever the document says of it.
   const leftAlone = (vm: ObservedVm) => ownership(vm, dc) !== 'vm' || powerClass(vm.state) === 'busy' || (inDoc.has(vm.name) && !targets.has(vm.name));
   const volumes = resolveVolumes(doc, usableHosts, targets, leftAlone, diagnostics);
+  const bridgeOk = (host: string) => {
+    const h = hosts.get(host);
+    const chosen = chosenAdapter.get(host);
+    return (adapter: string | undefined) => adapter !== undefined && (adapter === chosen || (h?.bridgedInterfaces.some((i) => i.name === adapter && i.status === 'Up') ?? false));
+  };
+  const describeNet = (attachment: string, network: string | undefined) => {
+    if (attachment === 'intnet') {
+      const vni = network === undefined ? undefined : vniOfIntnet(network);
+      const sw = doc.switches.find((s) => s.vni === vni);
+      return sw ? `switch ${sw.name}` : `intnet ${network ?? '?'}`;
+    }
+    if (attachment === 'bridged') return BRIDGED;
+    if (attachment === 'null') return 'not attached';
+    return attachment;
+  };
   return {
     doc,
     dc,
@@ -226,21 +251,9 @@ export function resolveWorld(doc: Datacenter, observed: readonly ObservedHost[],
     diagnostics,
     options,
     bridgeAdapter: (host) => chosenAdapter.get(host),
-    bridgeOk: (host) => {
-      const h = hosts.get(host);
-      const chosen = chosenAdapter.get(host);
-      return (adapter) => adapter !== undefined && (adapter === chosen || (h?.bridgedInterfaces.some((i) => i.name === adapter && i.status === 'Up') ?? false));
-    },
-    describeNet: (attachment, network) => {
-      if (attachment === 'intnet') {
-        const vni = network === undefined ? undefined : vniOfIntnet(network);
-        const sw = doc.switches.find((s) => s.vni === vni);
-        return sw ? `switch ${sw.name}` : `intnet ${network ?? '?'}`;
-      }
-      if (attachment === 'bridged') return BRIDGED;
-      if (attachment === 'null') return 'not attached';
-      return attachment;
-    },
+    bridgeOk,
+    describeNet,
+    diffContext: (t) => ({ datacenter: dc, bridgeOk: bridgeOk(t.host), describeNet, unavailable: volumes.unavailable, bay: t.bay }),
   };
 }
 
@@ -257,7 +270,7 @@ function resolveVolumes(doc: Datacenter, usableHosts: readonly ObservedHost[], t
     for (const vm of h.vms) for (const a of vm.storageAttachments) holders.set(a.medium, vm);
     const seen = new Map<string, number | undefined>();
     for (const d of h.disks ?? []) if (d.parentUuid === undefined) seen.set(d.location, d.capacityMb);
-    for (const vm of h.vms) for (const a of vm.storageAttachments) if (a.controller === VOLUME_CONTROLLER && !seen.has(a.medium)) seen.set(a.medium, undefined);
+    for (const vm of h.vms) for (const a of vm.storageAttachments) if (volumeAt(a.medium, dc) && !seen.has(a.medium)) seen.set(a.medium, undefined);
     for (const [path, capacityMb] of [...seen].sort(([a], [b]) => a.localeCompare(b))) {
       const v = volumeAt(path, dc);
       if (!v) continue;
@@ -278,6 +291,12 @@ function resolveVolumes(doc: Datacenter, usableHosts: readonly ObservedHost[], t
     const user = doc.vms.find((vm) => vm.volumes.includes(volume.name));
     const target = user && targets.get(user.name);
     if (!target) return; // attached to no VM, or its VM is left alone: so is the volume
+    const position = user.volumes.indexOf(volume.name);
+    if (!target.bay || target.bay.firstPort + position >= SATA_PORTS) {
+      unavailable.add(volume.name);
+      if (target.bay) diagnostics.push({ severity: 'error', path: `vms[${target.index}].volumes[${position}]`, message: `VM ${user.name}'s disk controller ${target.bay.controller} has no port left for volume ${volume.name} (ports ${target.bay.firstPort}–${SATA_PORTS - 1} are for volumes)`, fix: 'attach fewer volumes' });
+      return;
+    }
     const copiesOf = disks.get(volume.name) ?? [];
     const present = copiesOf.find((c) => c.host === target.host);
     const source = present ? undefined : copiesOf[0];
