@@ -1,5 +1,5 @@
 import ssh2 from 'ssh2';
-import type { ClientChannel, ConnectConfig } from 'ssh2';
+import type { ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { Semaphore } from '../concurrency/semaphore';
 import { DcodError, type ErrorCode } from '../errors';
 import { STOP_GRACE_MS, type ExecOptions, type ExecResult, type ExecStream, type HostShell, type StreamHandlers, type StreamingRunner } from '../hosts/runner';
@@ -33,6 +33,9 @@ export interface SshRunnerOptions {
 }
 
 type Connected = { readonly client: ssh2.Client; readonly closed: Promise<void> };
+
+/** How long a forced stream's channel may take to close before it is given up. */
+const FORCE_ABANDON_MS = 1000;
 
 /**
  * One persistent SSH connection to a host, multiplexing command channels with bounded concurrency.
@@ -75,14 +78,26 @@ export class SshRunner implements StreamingRunner {
     let channel: ClientChannel | undefined;
     let stopping = false;
     let forced = false;
+    let abandon: (() => void) | undefined;
+    const abandoned = new Promise<{ code: null }>((resolve) => (abandon = () => resolve({ code: null })));
+    // OpenSSH keeps a session open while its command runs, whatever the client closes: forcing means
+    // signalling the command's process group (OpenSSH >= 7.9, and not for root, whose sessions have no
+    // privilege separation) and, if even that is not answered, giving the channel up so its slot is
+    // free again. Streaming commands are written to end on stdin EOF, so this is only a backstop.
+    const force = (ch: ClientChannel) => {
+      signalChannel(ch, 'KILL');
+      ch.close();
+      setTimeout(() => abandon?.(), FORCE_ABANDON_MS).unref();
+    };
     const done = this.channels.use(async () => {
       if (stopping) return { code: null };
       const { client } = await this.connected();
-      return streamOn(client, commandLine, handlers, this.label, (opened) => {
+      const ended = streamOn(client, commandLine, handlers, this.label, (opened) => {
         channel = opened;
-        if (forced) opened.close();
+        if (forced) force(opened);
         else if (stopping) opened.end();
       }, () => stopping);
+      return Promise.race([ended, abandoned]);
     });
     return {
       done,
@@ -91,12 +106,33 @@ export class SshRunner implements StreamingRunner {
         stopping = true;
         const timer = setTimeout(() => {
           forced = true;
-          channel?.close();
+          if (channel) force(channel);
         }, graceMs);
         await done.catch(() => undefined);
         clearTimeout(timer);
       },
     };
+  }
+
+  /**
+   * Runs `work` with an SFTP session on this runner's connection (file transfers, e.g. the proxy
+   * appliance's upload). The session holds one of the `maxChannels` slots until `work` settles, then
+   * is closed. A dropped connection fails the transfer; it is not resumed here.
+   */
+  sftp<T>(work: (session: SFTPWrapper) => Promise<T>): Promise<T> {
+    return this.channels.use(async () => {
+      const { client } = await this.connected();
+      const session = await new Promise<SFTPWrapper>((resolve, reject) =>
+        client.sftp((err, opened) =>
+          err ? reject(new DcodError('HOST_UNREACHABLE', `${this.label}: could not open an SFTP session: ${err.message}`, { cause: err })) : resolve(opened),
+        ),
+      );
+      try {
+        return await work(session);
+      } finally {
+        session.end();
+      }
+    });
   }
 
   async close(): Promise<void> {
@@ -271,4 +307,14 @@ function streamOn(
       onOpen(stream);
     });
   });
+}
+
+/**
+ * Sends a signal request on a session channel. WARNING: goes through ssh2's protocol object, because
+ * its public Channel.signal() refuses once stdin has been ended — exactly when a stop must be forced.
+ */
+function signalChannel(channel: ClientChannel, signal: string): void {
+  const ch = channel as unknown as { _client?: { _protocol?: { signal?(id: number, name: string): void } }; outgoing?: { id?: number; state?: string } };
+  const id = ch.outgoing?.id;
+  if (id !== undefined && (ch.outgoing?.state === 'open' || ch.outgoing?.state === 'eof')) ch._client?._protocol?.signal?.(id, signal);
 }
