@@ -21,7 +21,7 @@ const errors = (p: Plan) => p.diagnostics.filter((d) => d.severity === 'error').
 const LAN = { name: 'lan', vni: 10 };
 const WAN = { name: 'wan', vni: 20 };
 /** The spec the planner records for a 1-CPU 512 MB VM with these NICs, as the last apply left it. */
-const spec = (s: Partial<{ cpus: number; memoryMb: number; nics: unknown[]; volumes: string[]; power: string }> = {}) =>
+const spec = (s: Partial<{ cpus: number; memoryMb: number; nics: unknown[]; volumes: string[]; power: string; image: string }> = {}) =>
   JSON.stringify({ cpus: 1, memoryMb: 512, chipset: 'piix3', nics: [], volumes: [], power: 'running', ...s });
 const lanNic = { net: 'dcod-vni-10', label: 'switch lan', connected: true };
 const vm = (s: VmShape) => observedVm(s);
@@ -114,7 +114,7 @@ describe('plan: exact commands', () => {
     expect(op(p, 'vm/web/create@h1').summary).toBe('create VM web on h1 (linked clone of deb, 1 CPU, 512 MB, 2 NICs)');
     expect(argv(p, 'vm/web/start@h1')).toEqual([
       'VBoxManage startvm web --type headless',
-      `VBoxManage setextradata web dcod/spec {"cpus":1,"memoryMb":512,"chipset":"piix3","nics":[{"net":"dcod-vni-10","label":"switch lan","connected":true},{"net":"bridged","label":"bridged","mac":"080027000001","connected":false}],"volumes":[],"power":"running"}`,
+      `VBoxManage setextradata web dcod/spec {"cpus":1,"memoryMb":512,"chipset":"piix3","nics":[{"net":"dcod-vni-10","label":"switch lan","connected":true},{"net":"bridged","label":"bridged","mac":"080027000001","connected":false}],"volumes":[],"power":"running","image":"deb"}`,
     ]);
   });
 
@@ -237,6 +237,15 @@ describe('plan: what it refuses and warns about', () => {
     const p = plan(doc({ volumes: [{ name: 'data', sizeMb: 10 }], vms: [{ name: 'db', volumes: ['data'] }] }), [observedHost({ host: 'h1', vms: [vm({ name: 'db', volumes: [volumeFile('data')] })], disks: [observedDisk('data', 1024)] })]);
     expect(ops(p)).toEqual([]);
     expect(p.diagnostics.map((d) => d.message)).toEqual(["volume data is 1024 MB; VirtualBox can't shrink it to 10 MB"]);
+  });
+});
+
+describe('plan: images of existing VMs', () => {
+  it('says that a changed image does not rebuild a VM, and plans nothing for it', () => {
+    const web = vm({ name: 'web', extraData: { [EXTRA_SPEC]: spec({ image: 'deb' }) } });
+    const p = plan(doc({ images: [{ name: 'alpine', ova: '/a.ova' }], vms: [{ name: 'web', image: 'alpine' }] }), [observedHost({ host: 'h1', vms: [web] })]);
+    expect(ops(p)).toEqual([]);
+    expect(p.diagnostics.map((d) => `${d.path}: ${d.message}`)).toEqual(['vms[0].image: VM web was made from image deb; a changed image does not rebuild an existing VM']);
   });
 });
 

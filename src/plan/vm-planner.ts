@@ -14,7 +14,7 @@ import { movingVmPath } from './host-paths';
 import { hostOperation, opId, type OperationInput, type Step } from './operation';
 import type { Action, Command, Operation } from './plan';
 import type { Transfer, TransferOperation } from './transfer';
-import { BRIDGED, diffVm, EXTRA_SPEC, isVolumeAttachment, observedNic, powerChange, powerClass, SATA_PORTS, slotsToDisable, VOLUME_CONTROLLER, type Change, type SpecNic, type VmSpec, type VolumeBay, type VolumePosition } from './vm-spec';
+import { BRIDGED, diffVm, EXTRA_SPEC, isVolumeAttachment, observedNic, powerChange, powerClass, recordedSpec, SATA_PORTS, slotsToDisable, VOLUME_CONTROLLER, type Change, type SpecNic, type VmSpec, type VolumeBay, type VolumePosition } from './vm-spec';
 import { diskKey, type Copy, type VmTarget, type World } from './world';
 
 export interface VmPlan {
@@ -202,6 +202,10 @@ export function planVms(world: World): VmPlan {
 
   const update = (t: VmTarget & { readonly bay: VolumeBay }, vm: ObservedVm): Chain => {
     const chain = new Chain(t.vm.name, t.host);
+    const made = recordedSpec(vm);
+    if (made && made.image !== t.spec.image) {
+      diagnostics.push({ severity: 'warning', path: `vms[${t.index}].image`, message: `VM ${t.vm.name} was made ${made.image ? `from image ${made.image}` : 'empty'}; a changed image does not rebuild an existing VM`, fix: 'to rebuild it, remove the VM, apply, then add it back' });
+    }
     const ref = vm.uuid;
     const diff = diffVm(t.spec, vm, world.diffContext(t));
     const growing = [...world.fates.values()].filter((f) => f.vm === t.vm.name && f.grow?.by === 'vm');

@@ -43,6 +43,8 @@ export interface VmSpec {
   /** Volume names in the order they sit on the VM's volume bay (see `volumeBay`). */
   readonly volumes: readonly string[];
   readonly power: PowerState;
+  /** The image it was made from: recorded, so a later change of it can be pointed out (it isn't rebuilt). */
+  readonly image?: string;
 }
 
 export function desiredSpec(vm: Vm, doc: Datacenter): VmSpec {
@@ -58,6 +60,7 @@ export function desiredSpec(vm: Vm, doc: Datacenter): VmSpec {
     })),
     volumes: vm.volumes,
     power: vm.power,
+    ...(vm.image === undefined ? {} : { image: vm.image }),
   };
 }
 
