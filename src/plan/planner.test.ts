@@ -228,6 +228,18 @@ describe('plan: what it refuses and warns about', () => {
     expect(p.diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual(['warning (host h2)', 'error placement.web']);
   });
 
+  it('plans nothing for a document with errors, and says why', () => {
+    const broken = { ...doc({ vms: [{ name: 'web' }] }), vms: [{ ...doc({ vms: [{ name: 'web' }] }).vms[0]!, nics: [{ switch: 'nowhere' }] }] };
+    expect(plan(broken, h1())).toEqual({ datacenter: 'dc', operations: [], diagnostics: [expect.objectContaining({ severity: 'error', path: 'vms[0].nics[0].switch', message: 'unknown switch "nowhere"' })] });
+  });
+
+  it('leaves a bridged VM alone on a host with nothing to bridge to', () => {
+    const bare = { ...observedHost({ host: 'h1', vms: [vm({ name: 'web', nics: ['bridged:br0'] })] }), bridgedInterfaces: [] };
+    const p = plan(doc({ vms: [{ name: 'web', nics: [{ bridged: true }] }] }), [bare]);
+    expect(ops(p)).toEqual([]);
+    expect(errors(p)).toEqual(['vms[0].nics: VM web has a bridged NIC, but h1 has no network interface to bridge to: it is left as it is']);
+  });
+
   it('says when a template is missing on the placed host', () => {
     const p = plan(doc({ images: [{ name: 'deb', template: 'debian' }], vms: [{ name: 'web', image: 'deb' }], placement: { web: 'h1' } }), h1());
     expect(errors(p)).toEqual(["placement.web: VM web can't be created on h1: it has no template VM debian with snapshot dcod-base"]);

@@ -12,6 +12,7 @@ import type { Diagnostic } from '../diagnostics';
 import { DcodError } from '../errors';
 import type { ObservedHost } from '../hosts/observed';
 import type { Datacenter } from '../model/document';
+import { validateDocument } from '../model/validate';
 import { STEPS, stepOf } from './operation';
 import { levels, type Operation, type Plan, type ResourceKind } from './plan';
 import { planVms } from './vm-planner';
@@ -41,7 +42,13 @@ export function plan(desired: Datacenter, observed: readonly ObservedHost[], opt
   return planWith([corePlanner], desired, observed, opts);
 }
 
+/**
+ * Plans with the given planners. A document with validation errors (a NIC on an unknown switch…) gets
+ * no operations, only those errors: planning half of a broken document helps nobody.
+ */
 export function planWith(planners: readonly Planner[], desired: Datacenter, observed: readonly ObservedHost[], opts: PlanOptions = {}): Plan {
+  const invalid = validateDocument(desired).diagnostics.filter((d) => d.severity === 'error');
+  if (invalid.length > 0) return { datacenter: desired.metadata.name, operations: [], diagnostics: invalid };
   const world = resolveWorld(desired, observed, opts);
   const parts: PlanPart[] = [];
   for (const planner of planners) parts.push(planner(world, parts.flatMap((p) => p.operations)));

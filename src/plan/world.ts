@@ -186,6 +186,10 @@ export function resolveWorld(doc: Datacenter, observed: readonly ObservedHost[],
       return;
     }
     const spec = desiredSpec(vm, doc);
+    if (spec.nics.some((n) => n.net === BRIDGED) && chosenAdapter.get(host) === undefined) {
+      diagnostics.push({ severity: 'error', path: `vms[${index}].nics`, message: `VM ${vm.name} has a bridged NIC, but ${host} has no network interface to bridge to: it is left as it is`, fix: 'check the host, or place the VM elsewhere' });
+      return;
+    }
     if (here) {
       targets.set(vm.name, { vm, index, spec, host, here, stale: others, bay: volumeBay(here, dc) });
       return;
