@@ -74,7 +74,9 @@ export async function createGuest(ol: OverlayLab, dc: Datacenter, vmName: string
   if (!vm) throw new Error(`the document has no VM ${vmName}`);
   const nics: vbox.NicSettings[] = vm.nics.map((n, i) => {
     const sw = 'switch' in n ? dc.switches.find((s) => s.name === n.switch) : undefined;
-    return { slot: i + 1, attachment: sw ? { type: 'intnet', network: vbox.vniIntnetName(sw.vni) } : { type: 'null' }, ...(n.mac ? { mac: n.mac } : {}) };
+    // Bridged NICs go to the lab host's LAN bridge.
+    const attachment: vbox.NicAttachmentSpec = sw ? { type: 'intnet', network: vbox.vniIntnetName(sw.vni) } : { type: 'bridged', adapter: 'br0' };
+    return { slot: i + 1, attachment, ...(n.mac ? { mac: n.mac } : {}) };
   });
   await vboxOn(ol, hostName, vbox.createVm({ name: vmName, osType: 'Ubuntu_64', groups: [dcodGroup(dc.metadata.name)] }));
   await vboxOn(ol, hostName, vbox.modifyVm(vmName, { memoryMb: vm.memoryMb, cpus: vm.cpus, nics }));

@@ -12,8 +12,8 @@ const state = (up: boolean): string => (up ? 'up' : 'down');
 export const fact = {
   underlay: (mac: string, mtu: number, up: boolean) => `underlay ${colonMac(mac)} mtu ${mtu} ${state(up)}`,
   bridge: (name: string, mtu: number, snooping: boolean, up: boolean) => `bridge ${name} mtu ${mtu} snooping ${snooping ? 'on' : 'off'} ${state(up)}`,
-  vxlan: (o: { name: string; vni: number; local: string; dev: string; port: number; learning: boolean; master: string; mtu: number; up: boolean }) =>
-    `vxlan ${o.name} id ${o.vni} local ${o.local} dev ${o.dev} port ${o.port} learning ${o.learning ? 'on' : 'off'} master ${o.master} mtu ${o.mtu} ${state(o.up)}`,
+  vxlan: (o: { name: string; vni: number; local: string; dev: string; port: number; learning: boolean; udpCsum: boolean; master: string; mtu: number; up: boolean }) =>
+    `vxlan ${o.name} id ${o.vni} local ${o.local} dev ${o.dev} port ${o.port} learning ${o.learning ? 'on' : 'off'} csum ${o.udpCsum ? 'on' : 'off'} master ${o.master} mtu ${o.mtu} ${state(o.up)}`,
   /** A proxy NIC (named differently in every guest, so known by its MAC) enslaved to a bridge. */
   port: (mac: string, master: string, mtu: number, up: boolean) => `port ${colonMac(mac)} master ${master} mtu ${mtu} ${state(up)}`,
   veth: (name: string, master: string, mtu: number, up: boolean) => `veth ${name} master ${master} mtu ${mtu} ${state(up)}`,
@@ -51,7 +51,7 @@ export function desiredFacts(cfg: ProxyConfig, vtep: string | undefined): string
     const vx = vxlanName(s.vni);
     out.push(
       fact.bridge(br, s.mtu, false, true),
-      fact.vxlan({ name: vx, vni: s.vni, local: vtep ?? '?', dev: 'underlay', port: VXLAN_PORT, learning: false, master: br, mtu: s.mtu, up: true }),
+      fact.vxlan({ name: vx, vni: s.vni, local: vtep ?? '?', dev: 'underlay', port: VXLAN_PORT, learning: false, udpCsum: false, master: br, mtu: s.mtu, up: true }),
       fact.port(s.mac, br, s.mtu, true),
       ...s.floodTo.map((v) => fact.flood(vx, v)),
       ...s.remote.flatMap((r) => [fact.fdb(vx, r.mac, r.vtep), fact.static(vx, r.mac)]),

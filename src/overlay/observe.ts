@@ -93,7 +93,7 @@ export function parseProxyObservation(output: string, underlayMac: string): { fa
     if (kind === 'bridge') facts.push(fact.bridge(l.ifname, l.mtu, data.mcast_snooping !== 0, isUp(l)));
     else if (kind === 'vxlan') {
       const dev = data.link === underlay?.ifname ? 'underlay' : String(data.link ?? 'none');
-      facts.push(fact.vxlan({ name: l.ifname, vni: Number(data.id), local: String(data.local ?? '?'), dev, port: Number(data.port), learning: data.learning !== false, master: l.master ?? 'none', mtu: l.mtu, up: isUp(l) }));
+      facts.push(fact.vxlan({ name: l.ifname, vni: Number(data.id), local: String(data.local ?? '?'), dev, port: Number(data.port), learning: data.learning !== false, udpCsum: data.udp_csum !== false, master: l.master ?? 'none', mtu: l.mtu, up: isUp(l) }));
     } else if (kind === 'veth') {
       facts.push(fact.veth(l.ifname, l.master ?? 'none', l.mtu, isUp(l)), ...cidrs(addrs, l.ifname).map((c) => fact.address(l.ifname, c)));
     } else facts.push(`device ${l.ifname} ${kind ?? 'unknown'}`);

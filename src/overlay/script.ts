@@ -145,7 +145,9 @@ function segmentStep(s: SegmentPort): string {
     // Multicast snooping off: every multicast (IPv6 ND among it) is flooded like broadcast, so nothing
     // depends on MLD reports crossing the tunnel.
     `want_link ${br} 'dcod bridge' type bridge stp_state 0 mcast_snooping 0`,
-    `want_link ${vx} "dcod vxlan ${s.vni} $L $U" type vxlan id ${s.vni} local "$L" dev "$U" dstport ${VXLAN_PORT} nolearning`,
+    // No outer UDP checksum (RFC 7348 §5: SHOULD be zero over IPv4; the inner frame keeps its own):
+    // computing it costs a fifth of the throughput.
+    `want_link ${vx} "dcod vxlan ${s.vni} $L $U nocsum" type vxlan id ${s.vni} local "$L" dev "$U" dstport ${VXLAN_PORT} nolearning noudpcsum`,
     `ip link set ${vx} mtu ${s.mtu} master ${br} up || err "cannot attach ${vx}"`,
     `if P=$(ifname_of ${q(colonMac(s.mac))}); then`,
     `  ip link set "$P" mtu ${s.mtu} master ${br} up || err "cannot attach NIC ${s.slot} ($P)"`,

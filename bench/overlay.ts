@@ -1,0 +1,89 @@
+/**
+ * bench/overlay: TCP throughput (iperf3, 10 s) between two guests on different hosts over the overlay
+ * (their NICs on switch a: internal network → proxy → VxLAN over the LAN → proxy → internal network),
+ * beside the same two guests over one plain bridge (a second NIC of each, bridged to the LAN: no proxy,
+ * no VxLAN), in the same run. Goal: >= 90%. Run: `npm run bench:overlay` (as root).
+ */
+import { spawnSync } from 'node:child_process';
+import { observeHost } from '../src/hosts/observe';
+import { doc } from '../src/model/document.testkit';
+import { createGuest, openOverlayLab, reconcile, wipe, type OverlayLab } from '../e2e/overlay/driver';
+import { benchInLab, printRows } from './support';
+
+const SECONDS = 10;
+const RUNS = 5;
+
+const DC = doc({
+  name: 'bench',
+  switches: [{ name: 'a', vni: 5001, subnet: '10.0.1.0/24', dhcp: true }],
+  vms: [
+    { name: 'g1', nics: [{ switch: 'a' }, { bridged: true }] },
+    { name: 'g2', nics: [{ switch: 'a' }, { bridged: true }] },
+  ],
+});
+const PLACEMENT = new Map([
+  ['g1', 'h1'],
+  ['g2', 'h2'],
+]);
+
+async function guestNs(ol: OverlayLab, vm: string): Promise<string> {
+  const host = PLACEMENT.get(vm)!;
+  const seen = await observeHost(host, ol.hosts.get(host)!.runner);
+  const uuid = seen.vms.find((v) => v.name === vm)!.uuid;
+  return `${ol.lab.name}-${host}-${uuid.replace(/-/g, '').slice(0, 8)}`;
+}
+
+function ipv4(ns: string, dev: string): string | undefined {
+  const out = spawnSync('ip', ['-n', ns, '-j', '-4', 'addr', 'show', 'dev', dev], { encoding: 'utf8' }).stdout;
+  return (JSON.parse(out || '[]') as { addr_info: { local: string }[] }[])[0]?.addr_info[0]?.local;
+}
+
+async function lease(ns: string, dev: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const a = ipv4(ns, dev);
+    if (a) return a;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`no address on ${dev} in ${ns}`);
+}
+
+/** Gbit/s received by the server, one iperf3 run from `client` to `server` at `address`. */
+function iperf(client: string, server: string, address: string): number {
+  const srv = spawnSync('ip', ['netns', 'exec', server, 'iperf3', '-s', '-1', '-D', '-B', address], { encoding: 'utf8' });
+  if (srv.status !== 0) throw new Error(`iperf3 server: ${srv.stderr}`);
+  spawnSync('sleep', ['0.5']);
+  const r = spawnSync('ip', ['netns', 'exec', client, 'iperf3', '-c', address, '-t', String(SECONDS), '-J'], { encoding: 'utf8', timeout: (SECONDS + 20) * 1000 });
+  if (r.status !== 0) throw new Error(`iperf3 to ${address}: ${r.stdout.slice(-500)}${r.stderr}`);
+  return (JSON.parse(r.stdout) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
+}
+
+await benchInLab({ name: 'bov', hosts: 2, cidr: '198.18.41.0/24' }, async () => {
+  const ol = await openOverlayLab();
+  try {
+    await wipe(ol, DC.metadata.name);
+    for (const [vm, host] of PLACEMENT) await createGuest(ol, DC, vm, host);
+    await reconcile(ol, DC, PLACEMENT);
+    const [g1, g2] = [await guestNs(ol, 'g1'), await guestNs(ol, 'g2')];
+    const overlay = await lease(g2, 'nic1');
+    const plain = await lease(g2, 'nic2');
+    await lease(g1, 'nic1');
+    await lease(g1, 'nic2');
+    const ours: number[] = [];
+    const base: number[] = [];
+    // Alternating, so both see the same machine load.
+    for (let i = 0; i < RUNS; i++) {
+      ours.push(iperf(g1, g2, overlay));
+      base.push(iperf(g1, g2, plain));
+    }
+    const best = (xs: number[]) => Math.max(...xs);
+    const a = best(ours);
+    const b = best(base);
+    printRows(`overlay: iperf3 TCP ${SECONDS} s, guest on h1 → guest on h2, best of ${RUNS}`, [
+      { figure: 'throughput', dcod: `${a.toFixed(2)} Gbit/s (VxLAN via proxies, MTU 1450)`, baseline: `${b.toFixed(2)} Gbit/s (same guests, plain LAN bridge, MTU 1500)`, ratio: `${((a / b) * 100).toFixed(0)}%`, goal: '>= 90%' },
+      { figure: 'all runs', dcod: ours.map((x) => x.toFixed(2)).join(' '), baseline: base.map((x) => x.toFixed(2)).join(' '), goal: '' },
+    ]);
+    await wipe(ol, DC.metadata.name);
+  } finally {
+    await ol.close();
+  }
+});
