@@ -10,7 +10,7 @@ const UI_AND_SHELL = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'e2e/artifacts/**', 'reports/**', 'bench/out/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'e2e/artifacts/**', 'reports/**', 'bench/out/**', 'build/proxy-image/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
