@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { newSim, type Sim } from '../../e2e/lab/vboxsim/sim-harness';
 import { parseObservation } from '../hosts/observe';
 import { datacenterArbitrary } from '../model/arbitrary';
-import type { Datacenter } from '../model/document';
+import { API_VERSION, Datacenter } from '../model/document';
 import { levels } from './plan';
 import { plan } from './planner';
 import { isTransfer } from './transfer';
@@ -70,4 +70,38 @@ describe('the planner against vboxsim', () => {
       { numRuns: 15 },
     );
   }, 120_000);
+
+  it('undoes hand changes, calling them drift', () => {
+    const sim = newSim();
+    try {
+      withTemplate(sim);
+      const doc = datacenterDoc();
+      apply(sim, doc);
+      sim.ok('controlvm', 'web', 'poweroff');
+      sim.ok('modifyvm', 'web', '--memory', '256', '--nic1', 'null');
+      sim.ok('storageattach', 'web', '--storagectl', 'SATA Controller', '--port', '1', '--device', '0', '--medium', 'none');
+      const p = plan(doc, [observe(sim)]);
+      expect(p.operations.map((o) => `${o.id}: ${o.reason}`)).toEqual([
+        'vm/web/update@h1: drift: memory 256 → 512 MB; drift: nic1 not attached → switch lan',
+        'vm/web/attach@h1: drift: volume data attached at SATA Controller port 1',
+        'vm/web/start@h1: drift: poweroff → running',
+      ]);
+      apply(sim, doc);
+      expect(plan(doc, [observe(sim)]).operations).toEqual([]);
+    } finally {
+      sim.cleanup();
+    }
+  });
 });
+
+function datacenterDoc(): Datacenter {
+  return Datacenter.parse({
+    apiVersion: API_VERSION,
+    kind: 'Datacenter',
+    metadata: { name: 'dc' },
+    switches: [{ name: 'lan', vni: 10 }],
+    images: [{ name: 'deb', template: 'debian' }],
+    volumes: [{ name: 'data', sizeMb: 64 }],
+    vms: [{ name: 'web', image: 'deb', nics: [{ switch: 'lan' }], volumes: ['data'] }],
+  });
+}

@@ -124,7 +124,7 @@ export function planVms(world: World): VmPlan {
   };
 
   /** Volumes attached on `host` after the VM is made or changed, with what they wait for. */
-  const attachVolumes = (chain: Chain, ref: string, t: VmTarget, bay: VolumeBay, attach: readonly (VolumePosition & { volume: string })[]): void => {
+  const attachVolumes = (chain: Chain, ref: string, t: VmTarget, bay: VolumeBay, attach: readonly (VolumePosition & { volume: string })[], reason: string): void => {
     const ready = attach.filter((a) => world.fates.has(a.volume));
     if (ready.length === 0) return;
     const commands: Command[] = [];
@@ -139,7 +139,7 @@ export function planVms(world: World): VmPlan {
       if (fate.grow?.by === 'volume') deps.push(opId('volume', a.volume, 'grow', t.host));
       if (fate.present?.holder && fate.present.holder.uuid !== t.here?.uuid) needs.push({ volume: a.volume, key: diskKey(t.host, fate.present.path) });
     }
-    chain.add('attach', 'update', `attach ${ready.map((a) => `volume ${a.volume} (${a.controller} port ${a.port})`).join(', ')} to VM ${t.vm.name} on ${t.host}`, 'volumes in the document', commands, { deps });
+    chain.add('attach', 'update', `attach ${ready.map((a) => `volume ${a.volume} (${a.controller} port ${a.port})`).join(', ')} to VM ${t.vm.name} on ${t.host}`, reason, commands, { deps });
     if (needs.length) lateDeps.push({ chain, index: chain.ops.length - 1, needs });
   };
 
@@ -182,7 +182,7 @@ export function planVms(world: World): VmPlan {
       after: { host: t.host, ...t.spec },
     });
     const bay = t.bay;
-    if (bay) attachVolumes(chain, ref, t, bay, t.spec.volumes.map((volume, i) => ({ controller: bay.controller, port: bay.firstPort + i, device: 0, volume })).filter((a) => !world.unavailable.has(a.volume)));
+    if (bay) attachVolumes(chain, ref, t, bay, t.spec.volumes.map((volume, i) => ({ controller: bay.controller, port: bay.firstPort + i, device: 0, volume })).filter((a) => !world.unavailable.has(a.volume)), 'volumes in the document');
     if (t.spec.power === 'running') chain.add('start', 'start', `start VM ${t.vm.name} on ${t.host}`, 'power: running', [['VBoxManage', ...cmd.startVm(ref)]]);
     chain.appendToLast(specRecord(ref, t.spec));
     return chain;
@@ -254,7 +254,7 @@ export function planVms(world: World): VmPlan {
         after: diff.nics.map((n) => ({ slot: n.slot, ...n.desired })),
       });
     }
-    attachVolumes(chain, ref, t, t.bay, diff.attach);
+    attachVolumes(chain, ref, t, t.bay, diff.attach, reasonOf(changes.filter((c) => c.area === 'volume')));
     if (wantRunning && !resumeFirst && (stop || pc !== 'running')) start(stop || !power ? 'start again after the change' : reasonOf([power]));
     chain.appendToLast(specRecord(ref, t.spec));
     return chain;
