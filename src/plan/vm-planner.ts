@@ -77,6 +77,7 @@ export function planVms(world: World): VmPlan {
   const lateDeps: { chain: Chain; index: number; needs: { volume: string; key: string }[] }[] = [];
   const dc = world.dc;
 
+  // resolveWorld keeps VMs with bridged NICs off hosts that have nothing to bridge to, so the adapter is there.
   const attachment = (host: string, nic: SpecNic): NicAttachmentSpec => (nic.net === BRIDGED ? { type: 'bridged', adapter: world.bridgeAdapter(host) ?? '' } : { type: 'intnet', network: nic.net });
   const nicSettings = (host: string, slot: number, nic: SpecNic | undefined): NicSettings =>
     nic === undefined ? { slot, attachment: { type: 'none' } } : { slot, attachment: attachment(host, nic), ...(nic.mac === undefined ? {} : { mac: nic.mac }), cableConnected: nic.connected };
@@ -97,7 +98,7 @@ export function planVms(world: World): VmPlan {
     ['VBoxManage', ...cmd.setExtraData(ref, EXTRA_ROLE, 'vm')],
   ];
 
-  /** Stop (or drop the saved state of) a VM so it can be reconfigured; returns whether it did. */
+  /** Stops a running VM, or drops a saved VM's state, so it can be reconfigured; nothing for a VM that is off. */
   const powerOff = (chain: Chain, vm: ObservedVm, reason: string): void => {
     const pc = powerClass(vm.state);
     if (pc === 'running') chain.add('stop', 'stop', `stop VM ${vm.name} on ${chain.host}`, reason, [['VBoxManage', ...cmd.controlVm(vm.uuid, 'poweroff')]], { before: { state: vm.state }, after: { state: 'poweroff' } });
