@@ -9,8 +9,8 @@ import { printJson, table, withClient } from './context';
 const WARMUP_LIMIT_MS = 20_000;
 
 /**
- * Snapshots once the samplers have settled: every source streaming for two intervals (a rate needs two
- * frames), then `seconds` of them.
+ * Snapshots once the samplers have settled: no source still connecting for three intervals (a rate needs
+ * two frames), then `seconds` of them.
  */
 export async function collectSnapshots(client: ApiClient, seconds: number): Promise<{ snapshots: TrafficSnapshot[]; warnings: string[] }> {
   const snapshots: TrafficSnapshot[] = [];
@@ -21,8 +21,9 @@ export async function collectSnapshots(client: ApiClient, seconds: number): Prom
   let collectingSince: number | undefined;
   const off = client.on('traffic.snapshot', (s) => {
     if (collectingSince === undefined) {
-      const allStreaming = s.sources.every((x) => x.state === 'streaming');
-      settled = allStreaming ? settled + 1 : 0;
+      // A failed source retries on its own schedule: waiting for it would only delay the others.
+      const anyConnecting = s.sources.some((x) => x.state === 'connecting');
+      settled = anyConnecting ? 0 : settled + 1;
       if (settled < 3 && Date.now() - started < WARMUP_LIMIT_MS) return;
       collectingSince = s.time;
     }

@@ -53,8 +53,9 @@ export class FrameReader {
       const dev = parseNetDevLine(value);
       if (dev) this.devices.set(dev.device, dev.counters);
     } else if (tag === 'P ') {
-      const m = /^([^/]+)\/brif\/([^/]+)$/.exec(value.trim());
-      if (m) (this.ports.get(m[1]!) ?? this.ports.set(m[1]!, []).get(m[1]!)!).push(m[2]!);
+      // `7: nic2@if8: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 … master dcod-br5001 state UP …`
+      const m = /^\d+:\s+([^:@\s]+)(?:@\S+)?:\s.*\smaster\s(\S+)/.exec(value);
+      if (m) (this.ports.get(m[2]!) ?? this.ports.set(m[2]!, []).get(m[2]!)!).push(m[1]!);
     } else if (tag === 'V ') {
       this.vm = { uuid: value.trim(), xml: [] };
     } else if (line.trim() === '.') {

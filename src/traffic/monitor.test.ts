@@ -30,7 +30,7 @@ const xml = (rx: number, tx: number) =>
   `<Statistics>\n<Counter c="${rx}" unit="bytes" name="/Public/NetAdapter/0/BytesReceived"/>\n<Counter c="${tx}" unit="bytes" name="/Public/NetAdapter/0/BytesTransmitted"/>\n</Statistics>\n`;
 const hostFrame = (up: number, rx: number, tx: number) => `T ${up}\nV u-a\n${xml(rx, tx)}.\n`;
 const proxyFrame = (up: number, vxTx: number, drops: number) =>
-  `T ${up}\nD dcod-br100: 0 0 0 ${drops} 0 0 0 0 0 0 0 0 0 0 0 0\nD dcod-vx100: 0 0 0 0 0 0 0 0 ${vxTx} ${vxTx / 1000} 0 0 0 0 0 0\nD nic2: ${vxTx} ${vxTx / 1000} 0 0 0 0 0 0 0 0 0 0 0 0 0 0\nP dcod-br100/brif/nic2\nP dcod-br100/brif/dcod-vx100\n.\n`;
+  `T ${up}\nD dcod-br100: 0 0 0 ${drops} 0 0 0 0 0 0 0 0 0 0 0 0\nD dcod-vx100: 0 0 0 0 0 0 0 0 ${vxTx} ${vxTx / 1000} 0 0 0 0 0 0\nD nic2: ${vxTx} ${vxTx / 1000} 0 0 0 0 0 0 0 0 0 0 0 0 0 0\nP 5: nic2@if6: <UP> mtu 1450 master dcod-br100 state UP\nP 7: dcod-vx100: <UP> mtu 1450 master dcod-br100 state UNKNOWN\n.\n`;
 
 const targets: TrafficTargets = {
   datacenter: 'dc',
@@ -38,7 +38,7 @@ const targets: TrafficTargets = {
   nics: [{ uuid: 'u-a', vm: 'a', host: 'h1', slot: 1, vni: 100 }],
   samplers: [
     { id: 'host:h1', kind: 'host', host: 'h1', spec: { devicePrefixes: [], vms: ['u-a'], vboxmanage: 'VBoxManage', intervalS: 1 } },
-    { id: 'proxy:h1', kind: 'proxy', host: 'h1', spec: { devicePrefixes: ['dcod-'], bridgeGlob: 'dcod-br*', vms: [], vboxmanage: 'VBoxManage', intervalS: 1 } },
+    { id: 'proxy:h1', kind: 'proxy', host: 'h1', spec: { devicePrefixes: ['dcod-'], masterPrefix: 'dcod-', vms: [], vboxmanage: 'VBoxManage', intervalS: 1 } },
   ],
 };
 

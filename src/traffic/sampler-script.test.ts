@@ -24,7 +24,7 @@ describe('samplerScript', () => {
     const frames: Frame[] = [];
     let two!: () => void;
     const gotTwo = new Promise<void>((r) => (two = r));
-    const cmd = samplerCommand({ devicePrefixes: ['lo'], bridgeGlob: 'dcod-nothing*', vms: ['running', "stopped'; touch /tmp/x"], vboxmanage: await fakeVBoxManage(), intervalS: 1 });
+    const cmd = samplerCommand({ devicePrefixes: ['lo'], masterPrefix: 'dcod-nothing', vms: ['running', "stopped'; touch /tmp/x"], vboxmanage: await fakeVBoxManage(), intervalS: 1 });
     const stream = new LocalRunner().execStream(cmd, {
       onStdout: (c) => {
         frames.push(...reader.push(c));
@@ -43,7 +43,7 @@ describe('samplerScript', () => {
 
   it('refuses names that could become shell syntax, and intervals that are not whole seconds', () => {
     expect(() => samplerScript({ devicePrefixes: ['dcod-;reboot'], vms: [], vboxmanage: 'VBoxManage', intervalS: 1 })).toThrow(/device prefix/);
-    expect(() => samplerScript({ devicePrefixes: [], bridgeGlob: '*/..', vms: [], vboxmanage: 'VBoxManage', intervalS: 1 })).toThrow(/bridge glob/);
+    expect(() => samplerScript({ devicePrefixes: [], masterPrefix: 'dcod-*', vms: [], vboxmanage: 'VBoxManage', intervalS: 1 })).toThrow(/bridge prefix/);
     expect(() => samplerScript({ devicePrefixes: [], vms: [], vboxmanage: 'VBoxManage', intervalS: 0.5 })).toThrow(/whole number/);
   });
 });

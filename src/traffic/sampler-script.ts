@@ -4,22 +4,24 @@
  *
  *     T <seconds since boot>          /proc/uptime: monotonic, and it going down means a reboot
  *     D <a /proc/net/dev line>        devices whose name starts with one of the prefixes
- *     P <bridge>/brif/<port>          the ports of matching bridges, so the core knows what is what
+ *     P <an `ip -o link` line>        a port of a matching bridge (`… master dcod-br5001 …`), so the
+ *                                     core knows which device is what (sysfs would save the fork, but
+ *                                     shows the netns that mounted it, which in a container is not ours)
  *     V <vm uuid>                     then that VM's `debugvm statistics` XML (lines starting "<")
  *     .                               end of frame
  *
- * Everything but `sleep` and VBoxManage is a shell builtin, so a frame costs the far side one fork plus
- * one per VM. The loop runs in the background while `cat` waits on stdin: when the core stops the
+ * Everything but `sleep`, `ip` and VBoxManage is a shell builtin, so a frame costs the far side a fork
+ * or three plus one per VM. The loop runs in the background while `cat` waits on stdin: when the core stops the
  * stream, or the connection drops, stdin closes and the loop is killed, leaving nothing behind.
  */
 import { DcodError } from '../errors';
 import { quotePosix, quotePosixArg } from '../shell/quote';
 
 export interface SamplerSpec {
-  /** Devices whose name starts with one of these are read from /proc/net/dev (a proxy: `dcod-`). */
+  /** Devices whose name starts with one of these are read from /proc/net/dev; `''` is every device. */
   readonly devicePrefixes: readonly string[];
-  /** Bridges whose ports are listed each frame, as a name glob (a proxy: `dcod-br*`). */
-  readonly bridgeGlob?: string;
+  /** Ports of bridges whose name starts with this are listed each frame (a proxy: `dcod-`). */
+  readonly masterPrefix?: string;
   /** Running VMs whose NIC counters are read each frame, by UUID (on a VirtualBox host). */
   readonly vms: readonly string[];
   readonly vboxmanage: string;
@@ -27,10 +29,10 @@ export interface SamplerSpec {
   readonly intervalS: number;
 }
 
-const NAME_PATTERN = /^[A-Za-z0-9_.-]+\*?$/;
+const NAME_PATTERN = /^[A-Za-z0-9_.-]*$/;
 
 function checkPattern(what: string, p: string): string {
-  if (!NAME_PATTERN.test(p)) throw new DcodError('BAD_REQUEST', `${what} ${JSON.stringify(p)} must be letters, digits, "_", "." or "-", with at most a trailing "*"`);
+  if (!NAME_PATTERN.test(p)) throw new DcodError('BAD_REQUEST', `${what} ${JSON.stringify(p)} must be letters, digits, "_", "." or "-"`);
   return p;
 }
 
@@ -38,10 +40,11 @@ function checkPattern(what: string, p: string): string {
 export function samplerScript(spec: SamplerSpec): string {
   if (!Number.isInteger(spec.intervalS) || spec.intervalS < 1) throw new DcodError('BAD_REQUEST', `a sampling interval is a whole number of seconds, got ${spec.intervalS}`);
   const prefixes = spec.devicePrefixes.map((p) => `${checkPattern('a device prefix', p)}*`);
+  if (spec.masterPrefix === '') throw new DcodError('BAD_REQUEST', 'a bridge prefix must not be empty');
   const body = ['  up=-; { read up _ </proc/uptime; } 2>/dev/null', '  echo "T $up"'];
   if (prefixes.length > 0) body.push(`  while read -r l; do case $l in ${prefixes.join('|')}) echo "D $l";; esac; done </proc/net/dev`);
-  if (spec.bridgeGlob !== undefined) {
-    body.push(`  for p in /sys/class/net/${checkPattern('a bridge glob', spec.bridgeGlob)}/brif/*; do [ -e "$p" ] && echo "P \${p#/sys/class/net/}"; done`);
+  if (spec.masterPrefix !== undefined) {
+    body.push(`  ip -o link show 2>/dev/null | while read -r l; do case $l in *" master ${checkPattern('a bridge prefix', spec.masterPrefix)}"*) echo "P $l";; esac; done`);
   }
   for (const vm of spec.vms) {
     const id = quotePosixArg(vm);

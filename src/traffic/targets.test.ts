@@ -4,7 +4,7 @@ import { doc } from '../model/document.testkit';
 import { observedHost, observedVm } from '../plan/observed.testkit';
 import { trafficTargets } from './targets';
 
-const opts = { intervalS: 1, vboxmanage: (h: string) => (h === 'h2' ? '/opt/vbox/VBoxManage' : 'VBoxManage'), devicePrefix: 'dcod-', bridgeGlob: 'dcod-br*' };
+const opts = { intervalS: 1, vboxmanage: (h: string) => (h === 'h2' ? '/opt/vbox/VBoxManage' : 'VBoxManage'), devicePrefix: 'dcod-' };
 const dc = doc({ switches: [{ vni: 200, name: 'back' }, { vni: 100, name: 'front' }] });
 
 describe('trafficTargets', () => {
@@ -35,7 +35,7 @@ describe('trafficTargets', () => {
     expect(t.samplers.map((s) => [s.id, s.spec.vms, s.spec.devicePrefixes, s.spec.vboxmanage])).toEqual([
       ['host:h1', ['u-db'], [], 'VBoxManage'],
       ['host:h2', ['u-web'], [], '/opt/vbox/VBoxManage'],
-      ['proxy:h2', [], ['dcod-'], 'VBoxManage'],
+      ['proxy:h2', [], [''], 'VBoxManage'],
     ]);
   });
 });

@@ -32,8 +32,6 @@ export interface TargetOptions {
   readonly vboxmanage: (host: string) => string;
   /** What the overlay's devices in a proxy are called: every one starts with it. */
   readonly devicePrefix: string;
-  /** The glob of the overlay's per-VNI bridges (their ports are listed each frame). */
-  readonly bridgeGlob: string;
 }
 
 const running = (vm: ObservedVm): boolean => vm.state === 'running' || vm.state === 'paused';
@@ -60,7 +58,8 @@ export function trafficTargets(doc: Datacenter, observed: readonly ObservedHost[
         id: `proxy:${h.host}`,
         kind: 'proxy',
         host: h.host,
-        spec: { devicePrefixes: [opts.devicePrefix], bridgeGlob: opts.bridgeGlob, vms: [], vboxmanage: 'VBoxManage', intervalS: opts.intervalS },
+        // Every device: the ports of DCoD's bridges include the proxy's own NICs, whatever the guest calls them.
+        spec: { devicePrefixes: [''], masterPrefix: opts.devicePrefix, vms: [], vboxmanage: 'VBoxManage', intervalS: opts.intervalS },
       });
     }
   }

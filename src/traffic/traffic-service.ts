@@ -82,7 +82,6 @@ export class TrafficService {
       intervalS: this.intervalS,
       vboxmanage: (host) => w.inventory.get(host)?.vboxmanage ?? defaultVBoxManage('posix'),
       devicePrefix: DEVICE_PREFIX,
-      bridgeGlob: `${DEVICE_PREFIX}*`,
     });
     void w.monitor.setTargets(targets);
   }
