@@ -30,11 +30,23 @@ export interface HostsFileEntry {
 }
 
 export function parseHostsFile(text: string): { entries: HostsFileEntry[]; diagnostics: Diagnostic[]; passwords: Map<string, string> } {
+  // The yaml library's own messages quote the offending source line, and YAML.parse prints warnings with it
+  // to stderr: in this file that line may hold a password. So parse quietly and say only where.
+  const lines = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const refuse = (message: string) => ({ entries: [], passwords: new Map<string, string>(), diagnostics: [{ severity: 'error' as const, path: '(file)', message }] });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const at = lines.linePos(syntax.pos[0]);
+    return refuse(`not valid YAML at line ${at.line}, column ${at.col} (${syntax.code.toLowerCase().replaceAll('_', ' ')})`);
+  }
   let raw: unknown;
   try {
-    raw = YAML.parse(text);
-  } catch (err) {
-    return { entries: [], passwords: new Map(), diagnostics: [{ severity: 'error', path: '(file)', message: `not valid YAML: ${(err as Error).message}` }] };
+    raw = doc.toJS();
+  } catch {
+    // Alias trouble (an alias before its anchor, an alias bomb). The library's message quotes the alias,
+    // which is whatever text followed the `*`, a password included.
+    return refuse('not valid YAML: an alias (*name) names no anchor defined before it, or aliases expand too far');
   }
   const parsed = HostsFile.safeParse(raw);
   if (!parsed.success) {
