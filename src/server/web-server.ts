@@ -98,6 +98,9 @@ function serveSocket(ws: WebSocket, service: ServiceHandle): void {
   };
   const unsubscribe = EVENT_NAMES.map((name) => service.on(name, (data) => send({ t: 'event', name, data })));
   ws.on('close', () => unsubscribe.forEach((off) => off()));
+  // A protocol error (a frame over MAX_FRAME, bad UTF-8, a bad opcode): ws has already closed the socket
+  // with the right code (1009, 1007, 1002); without a listener the error would be thrown and end the core.
+  ws.on('error', () => undefined);
 
   ws.on('message', (raw, isBinary) => {
     const parsed = isBinary ? undefined : ClientMessage.safeParse(safeJson(raw.toString()));
