@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { dnsmasqConf } from './dhcp';
-import { bridgeName, colonMac, dhcpVeth, routerVeth, serviceIf, UPLINK_IF, uplinkVeth, VXLAN_PORT, vxlanName, dhcpNetns, routerNetns } from './names';
+import { bridgeName, colonMac, dhcpNetns, dhcpVeth, routerNetns, routerVeth, serviceIf, UPLINK_IF, uplinkVeth, VTEP_PREFIX, VXLAN_PORT, vxlanName } from './names';
 import type { ProxyConfig } from './proxy-config';
 
 const state = (up: boolean): string => (up ? 'up' : 'down');
@@ -23,7 +23,8 @@ export const fact = {
   static: (dev: string, mac: string) => `static ${dev} ${colonMac(mac)}`,
   nat: () => 'nat',
   netns: (name: string) => `netns ${name}`,
-  peer: (host: string, vtep: string) => `peer ${host} ${vtep}`,
+  /** The VTEP address on the underlay NIC. */
+  vtep: (cidr: string) => `vtep ${cidr}`,
   dhcpConf: (vni: number, hash: string) => `dhcp ${vni} conf ${hash}`,
   dhcpRunning: (vni: number) => `dhcp ${vni} running`,
   dhcpIf: (vni: number, mac: string, mtu: number, up: boolean) => `dhcp ${vni} if ${colonMac(mac)} mtu ${mtu} ${state(up)}`,
@@ -40,18 +41,15 @@ export function contentHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-/**
- * The facts a converged proxy reports. `vtep` is its underlay address as last observed (or fixed by the
- * user); unknown, the VxLAN facts can't match, which is right: such a proxy has to be configured anyway.
- */
-export function desiredFacts(cfg: ProxyConfig, vtep: string | undefined): string[] {
-  const out: string[] = [fact.underlay(cfg.underlay.mac, cfg.underlay.mtu, true), ...cfg.peers.map((p) => fact.peer(p.host, p.vtep))];
+/** The facts a converged proxy reports. */
+export function desiredFacts(cfg: ProxyConfig): string[] {
+  const out: string[] = [fact.underlay(cfg.underlay.mac, cfg.underlay.mtu, true), fact.vtep(`${cfg.vtep}/${VTEP_PREFIX}`)];
   for (const s of cfg.segments) {
     const br = bridgeName(s.vni);
     const vx = vxlanName(s.vni);
     out.push(
       fact.bridge(br, s.mtu, false, true),
-      fact.vxlan({ name: vx, vni: s.vni, local: vtep ?? '?', dev: 'underlay', port: VXLAN_PORT, learning: false, udpCsum: false, master: br, mtu: s.mtu, up: true }),
+      fact.vxlan({ name: vx, vni: s.vni, local: cfg.vtep, dev: 'underlay', port: VXLAN_PORT, learning: false, udpCsum: false, master: br, mtu: s.mtu, up: true }),
       fact.port(s.mac, br, s.mtu, true),
       ...s.floodTo.map((v) => fact.flood(vx, v)),
       ...s.remote.flatMap((r) => [fact.fdb(vx, r.mac, r.vtep), fact.static(vx, r.mac)]),

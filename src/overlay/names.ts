@@ -60,6 +60,19 @@ export function derivedMac(...parts: readonly (string | number)[]): string {
 }
 
 export const proxyNicMac = (datacenter: string, host: string, slot: number): string => derivedMac('proxy', datacenter, host, slot);
+
+/** The VTEPs' prefix: IPv4 link-local (RFC 3927), on the LAN segment every proxy's NIC 1 is bridged to. */
+export const VTEP_PREFIX = 16;
+
+/**
+ * Candidate VTEP addresses of a host's proxy, 169.254.1.1–169.254.254.254 (RFC 3927 reserves the first
+ * and last /24), derived from its names: known when the plan is made, before the proxy exists, so one
+ * apply configures every proxy completely. `attempt` gives the next candidate after a collision.
+ */
+export function vtepCandidate(datacenter: string, host: string, attempt: number): string {
+  const h = createHash('sha256').update(`vtep/${datacenter}/${host}/${attempt}`).digest();
+  return `169.254.${1 + (h[0]! % 254)}.${1 + (h[1]! % 254)}`;
+}
 export const routerMac = (datacenter: string, router: string, sw: string): string => derivedMac('router', datacenter, router, sw);
 export const dhcpMac = (datacenter: string, sw: string): string => derivedMac('dhcp', datacenter, sw);
 

@@ -7,9 +7,9 @@ import { DcodError, toDcodError } from '../errors';
 import { failedObservation, splitSections } from '../hosts/observe';
 import type { HostRunner } from '../hosts/runner';
 import { fact } from './facts';
-import { colonMac, DEVICE_PREFIX, plainMac } from './names';
+import { colonMac, DEVICE_PREFIX, plainMac, VTEP_PREFIX } from './names';
 import type { ObservedProxy } from './observed';
-import { NFT_TABLE, PEERS_FILE } from './script';
+import { NFT_TABLE } from './script';
 
 export const PROXY_OBSERVE_SCRIPT = [
   'export LANG=C LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH',
@@ -18,7 +18,6 @@ export const PROXY_OBSERVE_SCRIPT = [
   'sec addrs ip -j -4 addr show',
   'sec fdb bridge -j fdb show',
   `sec nat nft list table ip ${NFT_TABLE}`,
-  `[ -e ${PEERS_FILE} ] && sec peers cat ${PEERS_FILE}`,
   'for f in /run/dcod/*.conf; do [ -e "$f" ] && sec "conf ${f##*/}" sha256sum "$f"; done',
   'for f in /run/dcod/*.pid; do [ -e "$f" ] && sec "pid ${f##*/}" kill -0 "$(cat "$f")"; done',
   `for ns in $(ip netns list | awk '{ print $1 }'); do`,
@@ -80,8 +79,10 @@ export function parseProxyObservation(output: string, underlayMac: string): { fa
   const facts: string[] = [];
 
   const underlay = links.find((l) => l.address === colonMac(underlayMac));
-  const vtep = underlay ? cidrs(addrs, underlay.ifname)[0]?.split('/')[0] : undefined;
-  if (underlay) facts.push(fact.underlay(underlayMac, underlay.mtu, isUp(underlay)));
+  const onUnderlay = underlay ? cidrs(addrs, underlay.ifname) : [];
+  const vteps = onUnderlay.filter((c) => c.startsWith('169.254.') && c.endsWith(`/${VTEP_PREFIX}`));
+  const vtep = vteps[0]?.split('/')[0];
+  if (underlay) facts.push(fact.underlay(underlayMac, underlay.mtu, isUp(underlay)), ...vteps.map((c) => fact.vtep(c)));
 
   for (const l of links) {
     const kind = l.linkinfo?.info_kind;
@@ -105,10 +106,6 @@ export function parseProxyObservation(output: string, underlayMac: string): { fa
     else if (e.master !== undefined && e.state === 'static') facts.push(fact.static(e.ifname, plainMac(e.mac)));
   }
   if (ok('nat') !== undefined) facts.push(fact.nat());
-  for (const line of (ok('peers') ?? '').split('\n')) {
-    const [host, vtep] = line.trim().split(/\s+/);
-    if (host && vtep) facts.push(fact.peer(host, vtep));
-  }
 
   for (const [name, s] of sections) {
     const conf = /^conf dhcp-(\d+)\.conf$/.exec(name);

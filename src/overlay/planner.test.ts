@@ -3,7 +3,7 @@ import type { ObservedHost } from '../hosts/observed';
 import type { Operation } from '../plan/plan';
 import { decodeApplianceConfig, DMI_OEM_VBOX_REV } from './appliance';
 import { desiredFacts } from './facts';
-import { proxyNicMac } from './names';
+import { proxyNicMac, vtepCandidate } from './names';
 import { hostSeen, overlayDoc, overlayPlacement, proxySeen, vmSeen } from './overlay.testkit';
 import { planOverlay, type OverlayOptions } from './planner';
 import type { ProxyConfig } from './proxy-config';
@@ -12,7 +12,6 @@ import type { ObservedProxy } from './observed';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBDFiX1rvk5mQhV+Gr4qlfkQ0Pmr9fBcvDDSzAqgVh3s dcod-overlay';
 const OPTS: OverlayOptions = { sshPublicKey: KEY };
-const VTEP = (h: string) => `198.18.0.10${h.slice(1)}`;
 const ids = (ops: readonly Operation[]) => ops.map((o) => o.id);
 const argvOf = (op: Operation | undefined) => (op?.commands ?? []).map((c) => c.join(' '));
 
@@ -23,7 +22,7 @@ function converged(cfg: ProxyConfig, extraData: Record<string, string>, state: O
     const s = cfg.segments.find((x) => x.slot === slot);
     nics.push({ attach: s ? `intnet:dcod-vni-${s.vni}` : 'null', mac: proxyNicMac('dc', cfg.host, slot) });
   }
-  return { vm: vmSeen('dcod-proxy-dc', 'proxy', { state, chipset: 'ich9', nics, extraData }), proxy: proxySeen(cfg.host, VTEP(cfg.host), desiredFacts(cfg, VTEP(cfg.host))) };
+  return { vm: vmSeen('dcod-proxy-dc', 'proxy', { state, chipset: 'ich9', nics, extraData }), proxy: proxySeen(cfg.host, cfg.vtep, desiredFacts(cfg)) };
 }
 
 /** Plans a fresh datacenter, then builds the world as if that plan had been carried out. */
@@ -33,8 +32,7 @@ function appliedWorld(doc = overlayDoc(), placement = overlayPlacement()) {
     const create = fresh.operations.find((o) => o.id === `proxy/${host}/create@${host}`)!;
     return Object.fromEntries(create.commands.filter((c) => c[1] === 'setextradata').map((c) => [c[3]!, c[4]!]));
   };
-  const vteps = ['h1', 'h2', 'h3'].map((h) => proxySeen(h, VTEP(h)));
-  const topo = overlayTopology({ desired: doc, placement, observed: [], proxies: vteps });
+  const topo = overlayTopology({ desired: doc, placement, observed: [], proxies: [] });
   const made = topo.proxies.map((cfg) => ({ host: cfg.host, ...converged(cfg, extra(cfg.host)) }));
   return { hosts: made.map((m) => hostSeen(m.host, [m.vm])), proxies: made.map((m) => m.proxy), made };
 }
@@ -74,7 +72,7 @@ describe('planOverlay', () => {
     const uuid = hosts[2]!.vms[0]!.uuid;
     expect(argvOf(plan.operations[2])).toEqual([`VBoxManage controlvm ${uuid} nic3 intnet dcod-vni-5001`]);
     expect(plan.operations.flatMap((o) => o.commands).some((c) => c.includes('poweroff') || c.includes('startvm'))).toBe(false);
-    expect(plan.operations[0]!.reason).toMatch(/^missing: .*flood dcod-vx5001 198\.18\.0\.103/);
+    expect(plan.operations[0]!.reason).toMatch(new RegExp(`^missing: .*flood dcod-vx5001 ${vtepCandidate('dc', 'h3', 0).replaceAll('.', '\\.')}`));
     expect(plan.operations[3]!.dependsOn).toEqual(['proxy/h3/rewire@h3']);
   });
 
@@ -95,7 +93,7 @@ describe('planOverlay', () => {
     const placement = new Map([...overlayPlacement()].filter(([vm]) => vm !== 'a2' && vm !== 'a3'));
     const plan = planOverlay(doc, placement, hosts, proxies, OPTS);
     expect(ids(plan.operations)).toEqual(['proxy/h1/configure@h1', 'proxy/h2/delete@h2']);
-    expect(plan.operations[0]!.reason).toMatch(/not wanted: .*flood dcod-vx5001 198\.18\.0\.102/);
+    expect(plan.operations[0]!.reason).toMatch(new RegExp(`not wanted: .*flood dcod-vx5001 ${vtepCandidate('dc', 'h2', 0).replaceAll('.', '\\.')}`));
     const uuid = hosts[1]!.vms[0]!.uuid;
     expect(argvOf(plan.operations[1])).toEqual([`VBoxManage controlvm ${uuid} poweroff`, `VBoxManage unregistervm ${uuid} --delete`]);
   });

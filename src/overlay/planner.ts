@@ -20,7 +20,13 @@ import { FIRST_SEGMENT_SLOT, LAST_SEGMENT_SLOT, PROXY_CHIPSET, PROXY_PRODUCT, pr
 import type { ObservedProxy } from './observed';
 import type { ProxyConfig } from './proxy-config';
 import { convergeScript } from './script';
-import { ownedVm, overlayTopology, type StaticUnderlay } from './topology';
+import { ownedVm, overlayTopology } from './topology';
+
+/** A proxy's LAN address given by the user, for LANs without DHCP: `198.18.0.250/24`. */
+export interface StaticUnderlay {
+  readonly address: string;
+  readonly gateway?: string;
+}
 
 export interface OverlayOptions {
   /** The public key the proxies accept (./keys), one line. */
@@ -29,7 +35,7 @@ export interface OverlayOptions {
   readonly lanAdapters?: Readonly<Record<string, string>>;
   /** Host → its address in the inventory, to find its LAN adapter. */
   readonly hostAddresses?: Readonly<Record<string, string>>;
-  /** Host → a fixed underlay address for its proxy, for LANs without DHCP. */
+  /** Host → a fixed LAN address for its proxy (its NAT uplink's), for LANs without DHCP. */
   readonly staticUnderlay?: Readonly<Record<string, StaticUnderlay>>;
   readonly proxyMemoryMb?: number;
   /**
@@ -143,7 +149,7 @@ function describe(dc: Datacenter, cfg: ProxyConfig): string {
 
 export function planOverlay(desired: Datacenter, placement: ReadonlyMap<string, string>, observed: readonly ObservedHost[], proxyState: readonly ObservedProxy[], opts: OverlayOptions): OverlayPlan {
   const dc = desired.metadata.name;
-  const topology = overlayTopology({ desired, placement, observed, proxies: proxyState, ...(opts.staticUnderlay ? { staticUnderlay: opts.staticUnderlay } : {}) });
+  const topology = overlayTopology({ desired, placement, observed, proxies: proxyState });
   const diagnostics: Diagnostic[] = [...topology.diagnostics];
   const operations: Operation[] = [];
   const configs = new Map(topology.proxies.map((p) => [p.host, p]));
@@ -260,7 +266,7 @@ export function planOverlay(desired: Datacenter, placement: ReadonlyMap<string, 
     }
 
     const proxy = proxyState.find((p) => p.host === host);
-    const want = desiredFacts(cfg, opts.staticUnderlay?.[host]?.address.split('/')[0] ?? proxy?.vtep);
+    const want = desiredFacts(cfg);
     const why = boots
       ? 'the proxy boots with no configuration'
       : !proxy

@@ -41,16 +41,12 @@ export interface ProxyConfig {
   readonly datacenter: string;
   readonly host: string;
   readonly underlay: { readonly mac: string; readonly mtu: number };
+  /** Its VTEP: a link-local address DCoD adds to the underlay NIC (see names.vtepCandidate). */
+  readonly vtep: string;
   /** In VNI order. */
   readonly segments: readonly SegmentPort[];
   /** DHCP servers this proxy runs, in VNI order. */
   readonly dhcp: readonly DhcpServer[];
   /** Routers this proxy runs, in name order. */
   readonly routers: readonly RouterConfig[];
-  /**
-   * The other proxies this one sends to, by host, in host order. The proxy keeps the list, so that while
-   * a peer is down (and can't tell its address) the planner still knows where it was, and leaves the
-   * forwarding tables pointing at it instead of tearing them down and rebuilding them.
-   */
-  readonly peers: readonly { readonly host: string; readonly vtep: string }[];
 }

@@ -10,14 +10,8 @@
 import { DcodError } from '../errors';
 import { quotePosixArg as q } from '../shell/quote';
 import { dhcpFiles, dnsmasqConf, type DhcpServer } from './dhcp';
-import { bridgeName, colonMac, dhcpNetns, dhcpVeth, DEVICE_PREFIX, routerNetns, routerVeth, serviceIf, UPLINK_IF, uplinkVeth, VXLAN_PORT, vxlanName } from './names';
+import { bridgeName, colonMac, dhcpNetns, dhcpVeth, DEVICE_PREFIX, routerNetns, routerVeth, serviceIf, UPLINK_IF, uplinkVeth, VTEP_PREFIX, VXLAN_PORT, vxlanName } from './names';
 import type { ProxyConfig, RouterConfig, SegmentPort } from './proxy-config';
-
-/** How long the script waits for the underlay's address (DHCP right after a boot). */
-const UNDERLAY_WAIT_S = 60;
-
-/** Where the proxy keeps its peers (`<host> <vtep>` lines): the planner's memory of proxies that are down. */
-export const PEERS_FILE = '/run/dcod/peers';
 
 /** The table DCoD owns in each namespace's nftables ruleset. */
 export const NFT_TABLE = 'dcod';
@@ -95,14 +89,13 @@ function heredoc(file: string, text: string): string {
 }
 
 function underlayStep(cfg: ProxyConfig): string {
+  const cidr = `${cfg.vtep}/${VTEP_PREFIX}`;
   return [
     `U=$(ifname_of ${q(colonMac(cfg.underlay.mac))}) || die "no NIC with MAC ${colonMac(cfg.underlay.mac)} (the underlay)"`,
     `ip link set "$U" mtu ${cfg.underlay.mtu} up`,
-    // The VTEP address: whatever the underlay has (a DHCP lease or the fixed address); after a boot
-    // the lease may take a moment.
-    `i=0; while L=$(ip -4 -o addr show dev "$U" scope global | awk '{ split($4, a, "/"); print a[1]; exit }'); [ -z "$L" ]; do`,
-    `  i=$((i + 1)); [ $i -ge ${UNDERLAY_WAIT_S} ] && die "no IPv4 address on the underlay $U"; sleep 1`,
-    'done',
+    // The VTEP: a link-local address beside whatever the LAN gives the NIC (a DHCP lease is left alone).
+    `L=${cfg.vtep}`,
+    `ip -4 -o addr show dev "$U" | grep -q " inet ${cidr} " || ip addr add ${cidr} dev "$U" scope link || die "cannot add the VTEP address ${cidr} to $U"`,
   ].join('\n');
 }
 
@@ -258,7 +251,6 @@ export function convergeScript(cfg: ProxyConfig): string {
     ...cfg.dhcp.map(dhcpStep),
     ...cfg.routers.map((r) => routerStep(r, cfg.underlay.mtu)),
     natStep(cfg),
-    heredoc(PEERS_FILE, cfg.peers.map((p) => `${p.host} ${p.vtep}\n`).join('')),
     'rm -f /run/dcod/fdb.want /run/dcod/fdb.have /run/dcod/fdb.del /run/dcod/fdb.add',
     '[ "$errors" -eq 0 ] || die "$errors step(s) failed"',
     '',

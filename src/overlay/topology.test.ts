@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { hostSeen, overlayDoc, overlayPlacement, proxySeen, vmSeen } from './overlay.testkit';
-import { dhcpMac, proxyNicMac, routerMac } from './names';
+import { dhcpMac, proxyNicMac, routerMac, vtepCandidate } from './names';
 import { overlayTopology, type TopologyInput } from './topology';
 
-const VTEPS = [proxySeen('h1', '198.18.0.101'), proxySeen('h2', '198.18.0.102'), proxySeen('h3', '198.18.0.103')];
-const input = (over: Partial<TopologyInput> = {}): TopologyInput => ({ desired: overlayDoc(), placement: overlayPlacement(), observed: [], proxies: VTEPS, ...over });
+const input = (over: Partial<TopologyInput> = {}): TopologyInput => ({ desired: overlayDoc(), placement: overlayPlacement(), observed: [], proxies: [], ...over });
 const proxy = (t: ReturnType<typeof overlayTopology>, host: string) => t.proxies.find((p) => p.host === host)!;
 
 describe('overlay topology', () => {
@@ -19,31 +18,38 @@ describe('overlay topology', () => {
     expect(t.diagnostics).toEqual([]);
   });
 
+  it('gives every proxy a link-local VTEP known before it exists, distinct even where the hash collides', () => {
+    const t = overlayTopology(input());
+    expect(t.proxies.map((p) => p.vtep)).toEqual(['h1', 'h2', 'h3'].map((h) => vtepCandidate('dc', h, 0)));
+    for (const p of t.proxies) expect(p.vtep).toMatch(/^169\.254\.([1-9]|[1-9]\d|1\d\d|2[0-4]\d|25[0-4])\.([1-9]|[1-9]\d|1\d\d|2[0-4]\d|25[0-4])$/);
+    // 400 hosts in a space of 254² addresses: some candidates collide, the next one is taken.
+    const many = Array.from({ length: 400 }, (_, i) => `host${i}`);
+    const d = overlayDoc({ vms: many.map((h) => ({ name: `v${h}`, cpus: 1, memoryMb: 64, nics: [{ switch: 'a' }], volumes: [], power: 'running' as const, chipset: 'piix3' as const, apartFrom: [] })) });
+    const big = overlayTopology({ desired: d, placement: new Map(many.map((h) => [`v${h}`, h])), observed: [], proxies: [] });
+    expect(new Set(big.proxies.map((p) => p.vtep)).size).toBe(400);
+  });
+
   it('floods to exactly the other proxies of a switch and sends known MACs straight to their VTEP', () => {
     const t = overlayTopology(input({ observed: [hostSeen('h2', [vmSeen('a2', 'vm', { nics: [{ attach: 'intnet:dcod-vni-5001', mac: '080027000A02' }] })])] }));
+    const vtep = (h: string) => proxy(t, h).vtep;
     const [a, b] = proxy(t, 'h1').segments;
-    expect(a!.floodTo).toEqual(['198.18.0.102']);
-    expect(b!.floodTo).toEqual(['198.18.0.103']);
+    expect(a!.floodTo).toEqual([vtep('h2')]);
+    expect(b!.floodTo).toEqual([vtep('h3')]);
     // a2's MAC is not in the document: it comes from the observed VM.
     expect(a!.remote).toEqual(
       [
-        { mac: '080027000A02', vtep: '198.18.0.102' },
-        { mac: '080027000A03', vtep: '198.18.0.102' },
-        { mac: dhcpMac('dc', 'a'), vtep: '198.18.0.102' },
+        { mac: '080027000A02', vtep: vtep('h2') },
+        { mac: '080027000A03', vtep: vtep('h2') },
+        { mac: dhcpMac('dc', 'a'), vtep: vtep('h2') },
       ].sort((x, y) => x.mac.localeCompare(y.mac)),
     );
     expect(proxy(t, 'h2').segments[0]!.remote.map((r) => r.mac).sort()).toEqual(['080027000A01', routerMac('dc', 'r1', 'a')].sort());
   });
 
-  it('leaves a proxy whose VTEP is not known yet out of the others\' tables', () => {
-    const t = overlayTopology(input({ proxies: VTEPS.filter((p) => p.host !== 'h3') }));
-    expect(proxy(t, 'h1').segments[1]).toMatchObject({ switch: 'b', floodTo: [], remote: [] });
-  });
-
-  it('keeps a proxy that is down in the others\' tables, at the address they remember for it', () => {
-    const down = overlayTopology(input({ proxies: [proxySeen('h1', '198.18.0.101', ['peer h3 198.18.0.103']), VTEPS[1]!] }));
-    expect(proxy(down, 'h1').segments[1]).toMatchObject({ switch: 'b', floodTo: ['198.18.0.103'] });
-    expect(proxy(down, 'h1').peers).toEqual([{ host: 'h2', vtep: '198.18.0.102' }, { host: 'h3', vtep: '198.18.0.103' }]);
+  it('leaves a VM whose MAC is not known yet out of the unicast tables (it is reached by flooding)', () => {
+    const t = overlayTopology(input());
+    expect(proxy(t, 'h1').segments[0]!.remote.map((r) => r.mac)).not.toContain(undefined);
+    expect(proxy(t, 'h1').segments[0]!.remote).toHaveLength(2);
   });
 
   it('runs the router where most of its switches are and DHCP where most of the switch\'s VMs are', () => {
@@ -61,7 +67,7 @@ describe('overlay topology', () => {
 
   it('keeps a VNI on its slot and a service where it already runs', () => {
     const running = vmSeen('dcod-proxy-dc', 'proxy', { chipset: 'ich9', nics: [{ attach: 'bridged:br0', mac: 'x' }, { attach: 'intnet:dcod-vni-5002', mac: 'y' }] });
-    const t = overlayTopology(input({ observed: [hostSeen('h1', [running])], proxies: [proxySeen('h1', '198.18.0.101', ['dhcp 5001 running']), ...VTEPS.slice(1)] }));
+    const t = overlayTopology(input({ observed: [hostSeen('h1', [running])], proxies: [proxySeen('h1', undefined, ['dhcp 5001 running'])] }));
     expect(proxy(t, 'h1').segments.map((s) => `${s.switch}@${s.slot}`)).toEqual(['a@3', 'b@2']);
     expect(proxy(t, 'h1').dhcp.map((d) => d.switch)).toEqual(['a', 'b']);
   });

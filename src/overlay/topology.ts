@@ -5,8 +5,9 @@
  *   of it runs there), and on which proxy NIC slot — a VNI keeps its slot while it stays on the host;
  * - where each router runs (where it ran before, else the host carrying most of its switches) and each
  *   switch's DHCP server (where it ran before, else the host with most of the switch's VMs);
- * - the forwarding tables: every other VTEP carrying the VNI for flooding, every MAC known to live on
- *   another host for unicast.
+ * - every proxy's VTEP address (derived from names, see names.vtepCandidate), and the forwarding
+ *   tables: every other VTEP carrying the VNI for flooding, every MAC known to live on another host for
+ *   unicast.
  */
 import type { Diagnostic } from '../diagnostics';
 import { formatIpv4, parseCidr } from '../discovery/cidr';
@@ -16,15 +17,9 @@ import { ownership, type Role } from '../model/tags';
 import { vniOfIntnet } from '../vbox/commands';
 import { dhcpServer, type DhcpServer } from './dhcp';
 import { segmentMtu, mtuDiagnostics } from './mtu';
-import { dhcpMac, FIRST_SEGMENT_SLOT, LAST_SEGMENT_SLOT, MAX_SEGMENTS_PER_HOST, proxyNicMac, routerMac, UNDERLAY_SLOT } from './names';
+import { dhcpMac, FIRST_SEGMENT_SLOT, LAST_SEGMENT_SLOT, MAX_SEGMENTS_PER_HOST, proxyNicMac, routerMac, UNDERLAY_SLOT, vtepCandidate } from './names';
 import type { ObservedProxy } from './observed';
 import type { ProxyConfig, RouterConfig, SegmentPort } from './proxy-config';
-
-/** A proxy's underlay address given by the user, for LANs without DHCP: `198.18.0.250/24`. */
-export interface StaticUnderlay {
-  readonly address: string;
-  readonly gateway?: string;
-}
 
 export interface TopologyInput {
   readonly desired: Datacenter;
@@ -32,7 +27,6 @@ export interface TopologyInput {
   readonly placement: ReadonlyMap<string, string>;
   readonly observed: readonly ObservedHost[];
   readonly proxies: readonly ObservedProxy[];
-  readonly staticUnderlay?: Readonly<Record<string, StaticUnderlay>>;
 }
 
 export interface Topology {
@@ -129,23 +123,23 @@ export function overlayTopology(input: TopologyInput): Topology {
     ...(dhcpHost.has(sw.name) ? [{ host: dhcpHost.get(sw.name)!.host, mac: dhcpMac(name, sw.name) }] : []),
   ];
 
-  // A proxy's VTEP: fixed by the user, else as it reports it, else as its peers remember it (it is down).
-  const remembered = new Map<string, string>();
-  for (const p of input.proxies) {
-    for (const f of p.facts) {
-      const m = /^peer (\S+) (\S+)$/.exec(f);
-      if (m && !remembered.has(m[1]!)) remembered.set(m[1]!, m[2]!);
-    }
+  // VTEPs for every host of the overlay, in host order; a collision takes the next candidate.
+  const vteps = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const host of sorted(new Set([...carriers.values()].flatMap((m) => [...m.keys()])))) {
+    let attempt = 0;
+    let address = vtepCandidate(name, host, attempt);
+    while (taken.has(address)) address = vtepCandidate(name, host, ++attempt);
+    taken.add(address);
+    vteps.set(host, address);
   }
-  const vtep = (host: string): string | undefined =>
-    input.staticUnderlay?.[host]?.address.split('/')[0] ?? input.proxies.find((p) => p.host === host && p.vtep !== undefined)?.vtep ?? remembered.get(host);
+  const vtep = (host: string): string => vteps.get(host)!;
 
   const proxies: ProxyConfig[] = [];
   for (const host of sorted(new Set([...carriers.values()].flatMap((m) => [...m.keys()])))) {
     const here = dc.switches.filter((sw) => carriers.get(sw.name)?.has(host)).sort((a, b) => a.vni - b.vni);
     const slots = assignSlots(here.map((s) => s.vni), ownedVm(observedHosts.get(host), name, 'proxy'));
     const segments: SegmentPort[] = [];
-    const peers = new Map<string, string>();
     for (const sw of here) {
       const slot = slots.get(sw.vni);
       if (slot === undefined) {
@@ -158,14 +152,9 @@ export function overlayTopology(input: TopologyInput): Topology {
         continue;
       }
       const others = sorted(new Set([...(carriers.get(sw.name)?.keys() ?? [])].filter((h) => h !== host)));
-      for (const h of others) {
-        const v = vtep(h);
-        if (v !== undefined) peers.set(h, v);
-      }
       const remote = new Map<string, string>();
       for (const e of endpoints(sw)) {
-        const v = e.host === host ? undefined : vtep(e.host);
-        if (e.mac !== undefined && v !== undefined && !remote.has(e.mac)) remote.set(e.mac, v);
+        if (e.mac !== undefined && e.host !== host && !remote.has(e.mac)) remote.set(e.mac, vtep(e.host));
       }
       segments.push({
         vni: sw.vni,
@@ -173,7 +162,7 @@ export function overlayTopology(input: TopologyInput): Topology {
         slot,
         mac: proxyNicMac(name, host, slot),
         mtu: segmentMtu(dc, sw).guest,
-        floodTo: sorted(new Set(others.flatMap((h) => vtep(h) ?? []))),
+        floodTo: sorted(new Set(others.map(vtep))),
         remote: sorted(remote.keys()).map((mac) => ({ mac, vtep: remote.get(mac)! })),
       });
     }
@@ -187,10 +176,10 @@ export function overlayTopology(input: TopologyInput): Topology {
       datacenter: name,
       host,
       underlay: { mac: proxyNicMac(name, host, UNDERLAY_SLOT), mtu: dc.underlayMtu },
+      vtep: vtep(host),
       segments,
       dhcp: [...dhcpHost.values()].filter((d) => d.host === host && carried.has(d.server.switch)).map((d) => d.server).sort((a, b) => a.vni - b.vni),
       routers,
-      peers: sorted(peers.keys()).map((h) => ({ host: h, vtep: peers.get(h)! })),
     });
   }
   return { proxies, diagnostics };
