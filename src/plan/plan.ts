@@ -3,6 +3,7 @@
  * touching a host; the apply engine only carries it out; the UI and the CLI only show it.
  */
 import type { Diagnostic } from '../diagnostics';
+import type { Transfer } from './transfer';
 
 /** What an operation does to its resource. When unsure, the planner replaces. */
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'start' | 'stop' | 'noop';
@@ -37,6 +38,11 @@ export interface Operation {
   readonly commands: readonly Command[];
   /** Operations that must have succeeded before this one runs (the plan's DAG edges). */
   readonly dependsOn: readonly string[];
+  /**
+   * A file copy no command can do (an OVA to a host, a VM export or a disk between hosts): the apply engine
+   * carries it out itself, through the laptop, and `commands` is empty.
+   */
+  readonly transfer?: Transfer;
   /** What the resource looked like before and will look like after, for the review panel. */
   readonly before?: unknown;
   readonly after?: unknown;

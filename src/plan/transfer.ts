@@ -1,11 +1,9 @@
 /**
  * Copying a file between machines, which no VBoxManage command does: uploading an OVA image from the
  * laptop to a host, or carrying a VM (exported as an OVA) or a volume's disk from one host to another.
- * The planner marks such an operation with a `transfer` and no commands; the apply engine carries out the
- * copy (through the laptop: SFTP down from one host, up to the other) before the operation counts as done.
- *
- * PROPOSED for plan.ts: `Operation.transfer?: Transfer` and an action `'transfer'`. Until then these
- * operations use the action `replace` (a move) or `create` (an upload), and `isTransfer` tells them apart.
+ * The planner marks such an operation with `Operation.transfer` and no commands; the apply engine carries
+ * out the copy (through the laptop: SFTP down from one host, up to the other) before the operation counts
+ * as done. Its action says what the copy is for: `replace` (part of a move) or `create` (an upload).
  */
 import type { Operation } from './plan';
 
