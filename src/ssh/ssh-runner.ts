@@ -217,8 +217,11 @@ export class SshRunner implements StreamingRunner {
         });
         pinning.then(() => resolve({ client, closed }), reject);
       });
-      client.once('error', (err: Error & { level?: string; code?: string }) => {
+      // `on`, not `once`: after a handshake timeout ssh2 reports the socket's later end as a second
+      // error, which would otherwise be an uncaught exception. The first one decides; the socket goes.
+      client.on('error', (err: Error & { level?: string; code?: string }) => {
         reject(keyProblem ?? classifyConnectError(err, this.label));
+        client.destroy();
       });
       try {
         client.connect(config);
