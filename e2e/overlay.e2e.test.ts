@@ -8,7 +8,7 @@ import type { Datacenter } from '../src/model/document';
 import { observeHost } from '../src/hosts/observe';
 import { ownedVm } from '../src/overlay/topology';
 import { vxlanName } from '../src/overlay/names';
-import { createGuest, deleteGuest, observeAll, openOverlayLab, reconcile, wipe, type OverlayLab } from './overlay/driver';
+import { createGuest, deleteGuest, observeAll, openOverlayLab, reconcile, until, wipe, type OverlayLab } from './overlay/driver';
 import { inNetns } from './support/lab';
 import { run } from './lab/run';
 
@@ -38,16 +38,6 @@ const PLACEMENT = new Map([
 ]);
 
 let ol: OverlayLab;
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /** The namespace of a running VM (the simulator's: `<lab>-<host>-<8 hex of its UUID>`). */
 async function netnsOf(host: string, vm: (seen: Awaited<ReturnType<typeof observeHost>>) => { uuid: string } | undefined): Promise<string> {
