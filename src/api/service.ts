@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { ActivityLog } from '../activity/log';
 import { configPaths, type ConfigPaths } from '../config-paths';
 import { HostsService } from '../hosts/hosts-service';
@@ -10,8 +9,7 @@ import { version } from '../version';
 import { ApplyService } from '../apply/apply-service';
 import { loadInventory } from '../inventory/inventory';
 import { drift } from '../plan/drift';
-import { corePlanner, planWith } from '../plan/planner';
-import { OverlayService } from '../overlay/overlay-service';
+import { plan } from '../plan/planner';
 // Traffic and capture:
 import { CaptureService } from '../capture/capture-service';
 import { TrafficService } from '../traffic/traffic-service';
@@ -69,23 +67,13 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     onDiscovery: (candidate) => events.emit('discovery.update', candidate),
   });
 
-  // Documents, plans and apply; the overlay plans and reaches the proxies (observed after each refresh).
-  const overlay = await OverlayService.create({
-    configDir: path.dirname(paths.knownHosts),
-    inventory: async () => (await loadInventory(paths.inventory)).hosts,
-    runnerFor: (host) => pool.runnerFor(host),
-  });
+  // Documents, plans and apply.
   const documents = new ApplyService({
-    planner: (desired, observed) => planWith([corePlanner, overlay.planner], desired, observed),
+    planner: (desired, observed) => plan(desired, observed),
     drift: (desired, observed) => drift(desired, observed),
-    refresh: async () => {
-      const observed = await hosts.refresh();
-      await overlay.observe(observed);
-      return observed;
-    },
+    refresh: () => hosts.refresh(),
     inventory: async () => (await loadInventory(paths.inventory)).hosts,
     runnerFor: (host) => pool.runnerFor(host),
-    runnerForProxy: (host) => overlay.runnerForProxy(host),
     onProgress: (progress) => events.emit('apply.progress', progress),
     log: (level, source, message) => activity.add(level, source, message),
   });
@@ -96,14 +84,12 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     inventory: inventoryHosts,
     refresh: () => hosts.refresh(),
     runnerFor: (host) => pool.runnerFor(host),
-    runnerForProxy: (host) => overlay.runnerForProxy(host),
     onSnapshot: (snapshot) => events.emit('traffic.snapshot', snapshot),
   });
   events.on('hosts.observed', (observed) => traffic.observed(observed));
   const captures = new CaptureService({
     inventory: inventoryHosts,
     refresh: () => hosts.refresh(),
-    runnerForProxy: (host) => overlay.runnerForProxy(host),
     onProgress: (progress) => events.emit('capture.progress', progress),
   });
 
@@ -159,7 +145,7 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     on: (event, listener) => events.on(event, listener),
     close: async () => {
       await Promise.all([traffic.stop(), captures.close()]);
-      await Promise.all([pool.close(), overlay.close()]);
+      await pool.close();
     },
   };
 }
