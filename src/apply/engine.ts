@@ -102,9 +102,15 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const journalWrites: Promise<void>[] = [];
   let execs = 0;
 
-  const journal = (record: JournalRecord) => {
-    if (!opts.journal) return;
-    journalWrites.push(opts.journal.append(record).catch((err: unknown) => void warnings.push(`the journal could not be written: ${toDcodError(err).message}`)));
+  /**
+   * Records a step, then tells the hooks: a UI never shows an operation done that the journal could
+   * still lose (a resume would run it again). Records are written in order, so hooks fire in order too.
+   */
+  let tail: Promise<void> = Promise.resolve();
+  const journal = (record: JournalRecord, then?: () => void) => {
+    const written = opts.journal?.append(record).catch((err: unknown) => void warnings.push(`the journal could not be written: ${toDcodError(err).message}`));
+    tail = Promise.all([tail, written]).then(then);
+    journalWrites.push(tail);
   };
   const opRecord = (op: Operation, state: 'started' | 'done' | 'failed', error?: ErrorInfo): JournalRecord => ({
     type: 'op',
@@ -119,8 +125,9 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   });
   const settle = (op: Operation, outcome: OperationOutcome) => {
     outcomes.set(op.id, outcome);
-    if (outcome.state !== 'skipped' && !(outcome.state === 'done' && outcome.resumed)) journal(opRecord(op, outcome.state, outcome.state === 'failed' ? outcome.error : undefined));
-    opts.hooks?.postOperation?.(op, outcome);
+    const tell = () => opts.hooks?.postOperation?.(op, outcome);
+    if (outcome.state !== 'skipped' && !(outcome.state === 'done' && outcome.resumed)) journal(opRecord(op, outcome.state, outcome.state === 'failed' ? outcome.error : undefined), tell);
+    else tail = tail.then(tell);
   };
 
   const runBatch = async (batch: Batch): Promise<void> => {
@@ -158,8 +165,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
       if (!op || outcomes.has(op.id)) return; // a marker the script did not print for this batch
       if (ev.kind === 'started') {
         started.set(op.id, now().toISOString());
-        journal(opRecord(op, 'started'));
-        opts.hooks?.preOperation?.(op);
+        journal(opRecord(op, 'started'), () => opts.hooks?.preOperation?.(op));
         return;
       }
       const argv = ev.command === undefined ? undefined : commandsOf.get(op.id)?.[ev.command];
@@ -199,8 +205,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   /** A file copy: no script of its own, the engine moves the bytes (./transfer). */
   const runTransfer = async (op: TransferOperation): Promise<void> => {
     const startedAt = now().toISOString();
-    journal(opRecord(op, 'started'));
-    opts.hooks?.preOperation?.(op);
+    journal(opRecord(op, 'started'), () => opts.hooks?.preOperation?.(op));
     try {
       await carryOutTransfer(op.transfer, { runnerFor: opts.runnerFor, onExec: () => void execs++ });
       settle(op, { id: op.id, state: 'done', output: '', startedAt, finishedAt: now().toISOString() });
@@ -243,7 +248,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const counts = { done: count('done'), failed: count('failed'), skipped: count('skipped') };
   const finishedAt = now().toISOString();
   journal({ type: 'end', planId: opts.planId, docVersion: opts.docVersion, time: finishedAt, ...counts });
-  await Promise.all(journalWrites);
+  await Promise.all([...journalWrites, tail]);
   return {
     planId: opts.planId,
     datacenter: plan.datacenter,
