@@ -3,6 +3,7 @@
  * (each VM has NICs on two of them), 4 volumes (on the first 4 VMs).
  */
 import type { DatacenterInput } from '../src/model/document';
+import { sshHost } from './support/lab';
 
 export const APPLY_HOSTS = ['h1', 'h2', 'h3'] as const;
 
@@ -22,4 +23,23 @@ export function threeHostDocument(name: string): DatacenterInput {
     volumes: [1, 2, 3, 4].map((n) => ({ name: `vol${n}`, sizeMb: 64 })),
     placement: Object.fromEntries(vms.map((v, i) => [v.name, APPLY_HOSTS[i % APPLY_HOSTS.length]!])),
   };
+}
+
+/**
+ * Removes from a lab host whatever datacenter `dc` left there — VMs in its VirtualBox group (a VM cut off
+ * half-made by a killed apply has the group but not yet its tags, so `destroy` can't see it) and the
+ * files an apply writes (volume folder, moved VMs' exports, VirtualBox's group folder).
+ */
+export async function removeLeftovers(host: string, dc: string): Promise<void> {
+  const script = [
+    'for u in $(VBoxManage list vms | sed -n "s/.*{\\(.*\\)}$/\\1/p"); do',
+    `  if VBoxManage showvminfo "$u" --machinereadable | grep -q '^groups="/dcod/${dc}"'; then`,
+    '    VBoxManage controlvm "$u" poweroff >/dev/null 2>&1; VBoxManage unregistervm "$u" --delete >/dev/null 2>&1',
+    '  fi',
+    'done',
+    `cd "$HOME/VirtualBox VMs" 2>/dev/null && rm -rf dcod-${dc} dcod-${dc}-*.ova dcod/${dc}`,
+    'true',
+  ].join('\n');
+  const r = await sshHost(host, 'sh -s', { input: script });
+  if (r.code !== 0) throw new Error(`cleaning ${host} failed: ${r.stderr}`);
 }

@@ -3,37 +3,27 @@
  * must act in the middle of an apply): a 3-host, 12-VM, 4-switch, 4-volume document applied from empty,
  * converging, edited, broken by a dying sshd, repaired, adopted into, and destroyed.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { inProcessClient } from '../src/api/client';
 import type { ApplyProgress, PlanView, StatusReport } from '../src/api/contract';
 import { createService } from '../src/api/service';
 import type { DatacenterInput } from '../src/model/document';
-import { APPLY_HOSTS, threeHostDocument } from './apply-fixture';
+import { APPLY_HOSTS, removeLeftovers, threeHostDocument } from './apply-fixture';
 import { labUp } from './lab/lab';
+import { dcodIn } from './support/cli';
 import { currentLab, sshHost } from './support/lab';
 
-const pexec = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '..');
 const DC = 'e2eap';
 const lab = currentLab();
 let dir: string;
 let file: string;
 
-async function dcod(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await pexec(process.execPath, [path.join(ROOT, 'bin/dcod.mjs'), '--inventory', path.join(dir, 'inventory.yaml'), '--known-hosts', path.join(dir, 'known_hosts'), ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const dcod = dcodIn(() => dir);
 
 async function writeDoc(doc: DatacenterInput): Promise<void> {
   await writeFile(file, stringify(doc));
@@ -80,14 +70,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // Whatever a failed test left: destroy what the document owns, then anything named like ours.
-  await dcod('destroy', '-f', file, '--yes').catch(() => undefined);
+  // Whatever a failed test left: destroy what the document owns, then anything else of this datacenter.
+  await dcod('destroy', '-f', file, '--yes');
   for (const h of lab.hosts.filter((x) => x.kind === 'virtualbox')) {
-    for (const vm of await vboxList(h.name, 'vms').catch(() => [])) {
-      if (/^(vm\d+|adoptme)$/.test(vm)) await sshHost(h.name, `VBoxManage controlvm ${vm} poweroff; VBoxManage unregistervm ${vm} --delete`);
-    }
-    // Files the apply left on the host: volume folder, moved VMs' exports, VirtualBox's group folder.
-    await sshHost(h.name, `cd "$HOME/VirtualBox VMs" 2>/dev/null && rm -rf dcod-${DC} dcod-${DC}-*.ova dcod/${DC}`);
+    await removeLeftovers(h.name, DC);
+    await sshHost(h.name, 'VBoxManage unregistervm not-ours --delete >/dev/null 2>&1; true');
   }
   await rm(dir, { recursive: true, force: true });
 });
