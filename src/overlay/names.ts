@@ -74,6 +74,12 @@ export function vtepCandidate(datacenter: string, host: string, attempt: number)
   return `169.254.${1 + (h[0]! % 254)}.${1 + (h[1]! % 254)}`;
 }
 export const routerMac = (datacenter: string, router: string, sw: string): string => derivedMac('router', datacenter, router, sw);
+/**
+ * The MAC of a document VM's NIC that the document leaves open. For the overlay to know it when it plans
+ * (and configure forwarding in the same apply that creates the VM), the VM planner must give the NIC
+ * this MAC; until it does, the one VirtualBox picks is learnt from the next observation.
+ */
+export const vmNicMac = (datacenter: string, vm: string, slot: number): string => derivedMac('vm', datacenter, vm, slot);
 export const dhcpMac = (datacenter: string, sw: string): string => derivedMac('dhcp', datacenter, sw);
 
 /** `080027A1B2C3` → `08:00:27:a1:b2:c3`, the form `ip` and `bridge` print. */

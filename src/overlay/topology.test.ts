@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostSeen, overlayDoc, overlayPlacement, proxySeen, vmSeen } from './overlay.testkit';
-import { dhcpMac, proxyNicMac, routerMac, vtepCandidate } from './names';
+import { dhcpMac, proxyNicMac, routerMac, vmNicMac, vtepCandidate } from './names';
 import { overlayTopology, type TopologyInput } from './topology';
 
 const input = (over: Partial<TopologyInput> = {}): TopologyInput => ({ desired: overlayDoc(), placement: overlayPlacement(), observed: [], proxies: [], ...over });
@@ -46,10 +46,9 @@ describe('overlay topology', () => {
     expect(proxy(t, 'h2').segments[0]!.remote.map((r) => r.mac).sort()).toEqual(['080027000A01', routerMac('dc', 'r1', 'a')].sort());
   });
 
-  it('leaves a VM whose MAC is not known yet out of the unicast tables (it is reached by flooding)', () => {
+  it('takes a MAC the document leaves open from the VM, else the one the VM planner gives it', () => {
     const t = overlayTopology(input());
-    expect(proxy(t, 'h1').segments[0]!.remote.map((r) => r.mac)).not.toContain(undefined);
-    expect(proxy(t, 'h1').segments[0]!.remote).toHaveLength(2);
+    expect(proxy(t, 'h1').segments[0]!.remote).toContainEqual({ mac: vmNicMac('dc', 'a2', 1), vtep: proxy(t, 'h2').vtep });
   });
 
   it('runs the router where most of its switches are and DHCP where most of the switch\'s VMs are', () => {

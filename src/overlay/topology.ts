@@ -17,7 +17,7 @@ import { ownership, type Role } from '../model/tags';
 import { vniOfIntnet } from '../vbox/commands';
 import { dhcpServer, type DhcpServer } from './dhcp';
 import { segmentMtu, mtuDiagnostics } from './mtu';
-import { dhcpMac, FIRST_SEGMENT_SLOT, LAST_SEGMENT_SLOT, MAX_SEGMENTS_PER_HOST, proxyNicMac, routerMac, UNDERLAY_SLOT, vtepCandidate } from './names';
+import { dhcpMac, FIRST_SEGMENT_SLOT, LAST_SEGMENT_SLOT, MAX_SEGMENTS_PER_HOST, proxyNicMac, routerMac, UNDERLAY_SLOT, vmNicMac, vtepCandidate } from './names';
 import type { ObservedProxy } from './observed';
 import type { ProxyConfig, RouterConfig, SegmentPort } from './proxy-config';
 
@@ -81,7 +81,8 @@ export function overlayTopology(input: TopologyInput): Topology {
     const seen = ownedVm(observedHosts.get(host), name, 'vm', vm.name);
     vm.nics.forEach((nic, i) => {
       if (!('switch' in nic) || !switches.has(nic.switch)) return;
-      const mac = nic.mac?.toUpperCase() ?? seen?.nics.find((n) => n.slot === i + 1)?.mac;
+      // The document's MAC, else the one the VM has, else the one the VM planner gives a new NIC.
+      const mac = nic.mac?.toUpperCase() ?? seen?.nics.find((n) => n.slot === i + 1)?.mac ?? vmNicMac(name, vm.name, i + 1);
       carry(nic.switch, host).push({ host, ...(mac ? { mac } : {}) });
       if (nic.address !== undefined) (fixed.get(nic.switch) ?? fixed.set(nic.switch, []).get(nic.switch)!).push({ address: nic.address, name: vm.name, ...(mac ? { mac } : {}) });
     });
