@@ -19,6 +19,8 @@ import { averageSnapshots } from '../src/traffic/average';
 import type { TrafficSnapshot } from '../src/traffic/snapshot';
 import { TrafficService } from '../src/traffic/traffic-service';
 import { createGuest, observeAll, openOverlayLab, proxyRunnerOf, reconcile, wipe, type OverlayLab } from './overlay/driver';
+import { startApp } from './support/app';
+import { screenshot } from './support/browser';
 import { inNetns } from './support/lab';
 
 const pexec = promisify(execFile);
@@ -202,5 +204,35 @@ describe('capture', () => {
     expect(replies.length).toBe(8);
     expect(stats.sources.map((s) => s.packets)).toEqual([8, 8]);
     await captures.close();
+  });
+});
+
+describe('the traffic view', () => {
+  it('charts a switch live, split by host, while iperf3 runs', async () => {
+    const app = await startApp();
+    try {
+      await app.core.call('hosts.import', { file: path.join(ol.lab.dir, 'hosts.yaml') }, { transport: 'in-process' });
+      const { page, errors } = await app.open();
+      await page.getByRole('button', { name: 'Traffic' }).click();
+      await page.getByLabel('Datacenter document').fill(docFile);
+      await page.getByRole('button', { name: 'Watch' }).click();
+      await page.getByTestId('traffic-vni-5101').waitFor({ timeout: 30_000 });
+      const measured = iperf(150, 30);
+      const rate = page.getByTestId('traffic-vni-5101-rate');
+      await expect.poll(() => rate.textContent(), { timeout: 20_000, interval: 500 }).toMatch(/^1[45]\d(\.\d)? Mbit\/s$/);
+      // Enough seconds on the chart to see the plateau, and the other switch idle beside it.
+      await new Promise((r) => setTimeout(r, 15_000));
+      expect(await page.getByTestId('traffic-vni-5102-rate').textContent()).toMatch(/ (k?bit|bit)\/s$/);
+      expect(await page.locator('[data-testid="traffic-vni-5101"] .u-legend').textContent()).toMatch(/host-198-18-\d+-11 in.*host-198-18-\d+-12 in/s);
+      await screenshot(page, 'traffic-view');
+      await page.getByRole('button', { name: 'Pause' }).click();
+      const frozen = await rate.textContent();
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await rate.textContent()).toBe(frozen);
+      await measured;
+      expect(errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { ReactFlowProvider } from '@xyflow/react';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import logo from '../assets/icon.svg';
 import type { Connection } from './api';
 import Canvas from './canvas/Canvas';
@@ -10,6 +10,7 @@ import PalettePanel from './panels/PalettePanel';
 import { useApp } from './store/app';
 import { bindEditorToHosts } from './store/editor';
 import { bindHosts, loadHosts } from './store/hosts';
+import TrafficView from './traffic/TrafficView';
 
 const CONNECTION_LABEL = { open: 'connected', connecting: 'connecting…', closed: 'disconnected — retrying' } as const;
 
@@ -17,6 +18,7 @@ export default function App({ connection }: { connection: Connection }) {
   const theme = useApp((s) => s.theme);
   const setTheme = useApp((s) => s.setTheme);
   const state = useApp((s) => s.connection);
+  const [trafficOpen, setTrafficOpen] = useState(false);
 
   useEffect(() => {
     const { client } = connection;
@@ -58,6 +60,9 @@ export default function App({ connection }: { connection: Connection }) {
           <span className={`conn conn-${state}`} data-testid="connection" title={`via ${connection.transport}`}>
             {CONNECTION_LABEL[state]}
           </span>
+          <button type="button" aria-pressed={trafficOpen} onClick={() => setTrafficOpen(!trafficOpen)}>
+            Traffic
+          </button>
           <button type="button" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="Toggle theme">
             {theme === 'dark' ? 'Light' : 'Dark'} theme
           </button>
@@ -68,6 +73,7 @@ export default function App({ connection }: { connection: Connection }) {
         </aside>
         <main className="center">
           <Canvas />
+          <TrafficView client={connection.client} open={trafficOpen} onClose={() => setTrafficOpen(false)} />
         </main>
         <aside className="right">
           <InspectorPanel />

@@ -31,6 +31,20 @@ export const UI_STATE_STORAGE = {
   helpOpen: 'nowhere',
   dropHost: 'nowhere',
   busy: 'nowhere',
+  // The traffic slice (traffic/store.ts): live figures; only the watched file and the view's choices stay.
+  trafficPhase: 'nowhere',
+  trafficFile: 'session',
+  trafficError: 'nowhere',
+  trafficStatus: 'nowhere',
+  trafficLatest: 'nowhere',
+  trafficShown: 'nowhere',
+  trafficPaused: 'nowhere',
+  trafficWindowS: 'session',
+  trafficUnit: 'session',
+  trafficSeries: 'nowhere',
+  trafficVersion: 'nowhere',
+  trafficShownVersion: 'nowhere',
+  trafficCaptures: 'nowhere',
 } as const satisfies Record<string, Keep>;
 
 export type UiStateKey = keyof typeof UI_STATE_STORAGE;

@@ -20,12 +20,12 @@ import type { ApplyResult } from '../apply/engine';
 // Traffic and capture (src/traffic, src/capture):
 import type { CaptureProgress } from '../capture/capture-service';
 import type { VniHistory } from '../traffic/monitor';
-import type { TrafficSnapshot } from '../traffic/snapshot';
+import type { HostVniRates, NicRates, SourceState, TrafficSnapshot, VniRates } from '../traffic/snapshot';
 import type { TrafficStatus } from '../traffic/traffic-service';
 
 export type { ErrorInfo } from '../errors';
 export type { Candidate, HostView, InventoryHost, ObservedHost };
-export type { CaptureProgress, TrafficSnapshot, TrafficStatus, VniHistory };
+export type { CaptureProgress, HostVniRates, NicRates, SourceState, TrafficSnapshot, TrafficStatus, VniHistory, VniRates };
 export type { AdoptResult, ApplyProgress, ApplyResult, PlanView, StatusReport, ValidationReport };
 
 export const ActivityLevel = z.enum(['info', 'warn', 'error']);
