@@ -2,13 +2,13 @@
  * bench/overlay: TCP throughput (iperf3, 10 s) between two guests on different hosts over the overlay
  * (their NICs on switch a: internal network → proxy → VxLAN over the LAN → proxy → internal network),
  * beside the same two guests over one plain bridge (a second NIC of each, bridged to the LAN: no proxy,
- * no VxLAN), in the same run. Goal: >= 90%. Run: `npm run bench:overlay` (as root).
+ * no VxLAN), alternating in the same run. Goal: >= 90%. Run: `npm run bench:overlay` (as root).
  */
 import { spawnSync } from 'node:child_process';
 import { observeHost } from '../src/hosts/observe';
 import { doc } from '../src/model/document.testkit';
 import { createGuest, openOverlayLab, reconcile, wipe, type OverlayLab } from '../e2e/overlay/driver';
-import { benchInLab, printRows } from './support';
+import { benchInLab, median, printRows } from './support';
 
 const SECONDS = 10;
 const RUNS = 5;
@@ -75,12 +75,12 @@ await benchInLab({ name: 'bov', hosts: 2, cidr: '198.18.41.0/24' }, async () => 
       ours.push(iperf(g1, g2, overlay));
       base.push(iperf(g1, g2, plain));
     }
-    const best = (xs: number[]) => Math.max(...xs);
-    const a = best(ours);
-    const b = best(base);
-    printRows(`overlay: iperf3 TCP ${SECONDS} s, guest on h1 → guest on h2, best of ${RUNS}`, [
-      { figure: 'throughput', dcod: `${a.toFixed(2)} Gbit/s (VxLAN via proxies, MTU 1450)`, baseline: `${b.toFixed(2)} Gbit/s (same guests, plain LAN bridge, MTU 1500)`, ratio: `${((a / b) * 100).toFixed(0)}%`, goal: '>= 90%' },
-      { figure: 'all runs', dcod: ours.map((x) => x.toFixed(2)).join(' '), baseline: base.map((x) => x.toFixed(2)).join(' '), goal: '' },
+    // The lab shares the machine's cores with whatever else runs: each overlay run is compared with the
+    // plain run right after it, and the median of those ratios is the figure.
+    const ratio = median(ours.map((x, i) => x / base[i]!));
+    printRows(`overlay: iperf3 TCP ${SECONDS} s, guest on h1 → guest on h2, ${RUNS} paired runs`, [
+      { figure: 'throughput (median)', dcod: `${median(ours).toFixed(2)} Gbit/s (VxLAN via proxies, MTU 1450)`, baseline: `${median(base).toFixed(2)} Gbit/s (same guests, plain LAN bridge, MTU 1500)`, ratio: `${(ratio * 100).toFixed(0)}% (median of paired ratios)`, goal: '>= 90%' },
+      { figure: 'all runs (Gbit/s)', dcod: ours.map((x) => x.toFixed(2)).join(' '), baseline: base.map((x) => x.toFixed(2)).join(' '), goal: '' },
     ]);
     await wipe(ol, DC.metadata.name);
   } finally {
