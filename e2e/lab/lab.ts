@@ -369,6 +369,18 @@ async function startSshd(plan: LabPlan, host: HostPlan): Promise<void> {
   startDetached(['ip', 'netns', 'exec', host.netns, '/bin/sh', '-c', script, 'sh', p.passwd, p.shadow, p.group, p.sshdConfig, p.log], p.log);
 }
 
+/**
+ * Starts a host's sshd again after it died (the fault tests kill it), leaving the host's namespace and its
+ * running guests as they are; `up` would rebuild such a host from nothing, like a reboot.
+ */
+export async function restartSshd(info: LabInfo, hostName: string): Promise<void> {
+  const plan = planLab({ name: info.name, hosts: info.hosts.filter((h) => h.kind === 'virtualbox').length, plainHosts: info.hosts.filter((h) => h.kind === 'plain').length, cidr: info.cidr });
+  const host = plan.hosts.find((h) => h.name === hostName);
+  if (!host) throw new DcodError('NOT_FOUND', `lab ${info.name} has no host ${hostName}`);
+  if (!sshdRuns(plan, host)) await startSshd(plan, host);
+  await waitForSsh({ ...plan, hosts: [host] });
+}
+
 function avahiRuns(dir: string, host: { name: string; netns: string }): boolean {
   return isRunningIn(readPidFile(hostPaths(dir, host.name).avahiPid), host.netns, 'avahi-daemon');
 }
