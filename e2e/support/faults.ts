@@ -1,0 +1,124 @@
+/**
+ * Faults injected into a running lab host, each with its undo: the host's sshd killed (with its sessions),
+ * its LAN link cut, a share of its SSH packets dropped, and its VBoxManage made to fail. Everything acts
+ * on the lab's own namespaces and processes only.
+ *
+ * Delay (netem) is not offered: the CI kernel has no sch_netem. Loss is done with nftables instead.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { restartSshd } from '../lab/lab';
+import type { LabHost, LabInfo } from './lab';
+
+export const FAULT_KINDS = ['sshd-kill', 'link-down', 'packet-loss', 'vboxmanage-fails'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface Fault {
+  readonly kind: FaultKind;
+  readonly host: string;
+  /** Undoes it; safe to call twice. */
+  clear(): Promise<void>;
+}
+
+function sh(argv: readonly string[]): string {
+  return execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function labHost(lab: LabInfo, name: string): LabHost {
+  const h = lab.hosts.find((x) => x.name === name);
+  if (!h) throw new Error(`lab ${lab.name} has no host ${name}`);
+  return h;
+}
+
+const sshdPid = (lab: LabInfo, host: string): number => Number(readFileSync(path.join(lab.dir, 'hosts', host, 'sshd.pid'), 'utf8').trim());
+
+/** The host's sshd and every session of it, killed as a crash would end them; cleared by starting it again. */
+function killSshd(lab: LabInfo, host: string): Fault {
+  const h = labHost(lab, host);
+  const pids = sh(['ip', 'netns', 'pids', h.netns]).split('\n').filter(Boolean);
+  const sshd = pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sshd';
+    } catch {
+      return false;
+    }
+  });
+  for (const pid of sshd) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return {
+    kind: 'sshd-kill',
+    host,
+    clear: () => restartSshd(lab, host),
+  };
+}
+
+/** The host's cable pulled: its LAN NIC down. */
+function linkDown(lab: LabInfo, host: string): Fault {
+  const h = labHost(lab, host);
+  sh(['ip', '-n', h.netns, 'link', 'set', 'eno1', 'down']);
+  return { kind: 'link-down', host, clear: async () => void sh(['ip', '-n', h.netns, 'link', 'set', 'eno1', 'up']) };
+}
+
+const NFT_TABLE = 'dcodfault';
+
+/** `percent` of the packets reaching the host's sshd dropped. */
+function packetLoss(lab: LabInfo, host: string, percent: number): Fault {
+  const h = labHost(lab, host);
+  execFileSync('ip', ['netns', 'exec', h.netns, 'nft', '-f', '-'], {
+    input: `table inet ${NFT_TABLE} {\n chain in {\n  type filter hook input priority 0;\n  tcp dport 22 numgen random mod 100 < ${percent} drop\n }\n}\n`,
+  });
+  return {
+    kind: 'packet-loss',
+    host,
+    clear: async () => {
+      execFileSync('ip', ['netns', 'exec', h.netns, 'nft', 'delete', 'table', 'inet', NFT_TABLE], { stdio: 'ignore' });
+    },
+  };
+}
+
+/**
+ * The host's VBoxManage replaced, for that host only, by one that fails as VirtualBox does (E_FAIL): a
+ * bind mount in the mount namespace of that host's sshd (the lab gives each a private one), which every
+ * session it starts inherits. Other hosts share the wrapper file and are untouched.
+ */
+function vboxFails(lab: LabInfo, host: string): Fault {
+  const failing = path.join(lab.dir, 'hosts', host, 'VBoxManage.failing');
+  writeFileSync(
+    failing,
+    '#!/bin/sh\necho "VBoxManage: error: Injected fault: the VirtualBox service is not answering" >&2\necho "VBoxManage: error: Details: code E_FAIL (0x80004005), component VirtualBoxWrap, interface IVirtualBox" >&2\nexit 1\n',
+    { mode: 0o755 },
+  );
+  const mnt = `--mount=/proc/${sshdPid(lab, host)}/ns/mnt`;
+  const target = path.join(lab.dir, 'bin', 'VBoxManage');
+  sh(['nsenter', mnt, '--', 'mount', '--bind', failing, target]);
+  return {
+    kind: 'vboxmanage-fails',
+    host,
+    clear: async () => {
+      try {
+        sh(['nsenter', mnt, '--', 'umount', target]);
+      } catch {
+        // sshd restarted since: its new namespace never had the mount
+      }
+    },
+  };
+}
+
+export function injectFault(lab: LabInfo, kind: FaultKind, host: string): Fault {
+  switch (kind) {
+    case 'sshd-kill':
+      return killSshd(lab, host);
+    case 'link-down':
+      return linkDown(lab, host);
+    case 'packet-loss':
+      return packetLoss(lab, host, 30);
+    case 'vboxmanage-fails':
+      return vboxFails(lab, host);
+  }
+}
