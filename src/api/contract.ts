@@ -22,11 +22,14 @@ import type { CaptureProgress } from '../capture/capture-service';
 import type { VniHistory } from '../traffic/monitor';
 import type { HostVniRates, NicRates, SourceState, TrafficSnapshot, VniRates } from '../traffic/snapshot';
 import type { TrafficStatus } from '../traffic/traffic-service';
+// Datacenter snapshots (src/snapshot):
+import type { RestoreResult, SnapshotSummary, VmOutcome } from '../snapshot/snapshot-service';
 
 export type { ErrorInfo } from '../errors';
 export type { Candidate, HostView, InventoryHost, ObservedHost };
 export type { CaptureProgress, HostVniRates, NicRates, SourceState, TrafficSnapshot, TrafficStatus, VniHistory, VniRates };
 export type { AdoptResult, ApplyProgress, ApplyResult, PlanView, StatusReport, ValidationReport };
+export type { RestoreResult, SnapshotSummary, VmOutcome };
 
 export const ActivityLevel = z.enum(['info', 'warn', 'error']);
 export type ActivityLevel = z.infer<typeof ActivityLevel>;
@@ -89,6 +92,11 @@ export const callParams = {
   'capture.status': z.object({ id: z.uuid() }).strict(),
   'capture.open': z.object({ id: z.uuid() }).strict(),
   'capture.save': z.object({ id: z.uuid(), to: z.string().min(1) }).strict(),
+  // Datacenter snapshots: `file` is the datacenter.yaml; a snapshot's name is a document-style name.
+  'snapshot.take': z.object({ file: z.string().min(1), name: z.string().min(1).max(63).optional() }).strict(),
+  'snapshot.list': z.object({ file: z.string().min(1) }).strict(),
+  'snapshot.restore': z.object({ file: z.string().min(1), name: z.string().min(1).max(63) }).strict(),
+  'snapshot.delete': z.object({ file: z.string().min(1), name: z.string().min(1).max(63) }).strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export interface CallResults {
@@ -116,6 +124,10 @@ export interface CallResults {
   'capture.status': CaptureProgress;
   'capture.open': { readonly opened: boolean; readonly file: string };
   'capture.save': { readonly file: string };
+  'snapshot.take': SnapshotSummary;
+  'snapshot.list': readonly SnapshotSummary[];
+  'snapshot.restore': RestoreResult;
+  'snapshot.delete': readonly VmOutcome[];
 }
 
 export interface Events {

@@ -13,6 +13,8 @@ import { plan } from '../plan/planner';
 // Traffic and capture:
 import { CaptureService } from '../capture/capture-service';
 import { TrafficService } from '../traffic/traffic-service';
+// Datacenter snapshots:
+import { SnapshotService } from '../snapshot/snapshot-service';
 import type { CallName, CallOrigin, CallParams, CallResult, EventName, Events, ServiceHandle } from './contract';
 
 export interface CoreOptions {
@@ -93,6 +95,9 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     onProgress: (progress) => events.emit('capture.progress', progress),
   });
 
+  // Datacenter snapshots, through the same host reads and connections as apply.
+  const snapshots = new SnapshotService({ inventory: async () => (await loadInventory(paths.inventory)).hosts, refresh: () => hosts.refresh(), runnerFor: (host) => pool.runnerFor(host) });
+
   const handlers: Handlers = {
     'app.info': (_params, origin) => ({ name: 'DCoD', version, transport: origin.transport, platform: process.platform }),
     'activity.list': (params) => activity.list(params?.since ?? 0),
@@ -135,6 +140,11 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     'capture.status': (params) => captures.status(params.id),
     'capture.open': (params) => captures.open(params.id),
     'capture.save': (params) => captures.save(params.id, params.to),
+    // Datacenter snapshots.
+    'snapshot.take': (params) => snapshots.take(params.file, params.name),
+    'snapshot.list': (params) => snapshots.list(params.file),
+    'snapshot.restore': (params) => snapshots.restore(params.file, params.name),
+    'snapshot.delete': (params) => snapshots.remove(params.file, params.name),
   };
 
   return {

@@ -13,6 +13,7 @@ import { registerDestroy } from './destroy';
 import { registerPlan } from './plan';
 import { registerStatus } from './status';
 import { registerValidate } from './validate';
+import { registerSnapshot } from './snapshot';
 
 /** Builds the `dcod` program; each verb lives in a file of its own and registers itself here. */
 export function program(): Command {
@@ -34,6 +35,7 @@ export function program(): Command {
   registerAdopt(cmd);
   registerTraffic(cmd);
   registerCapture(cmd);
+  registerSnapshot(cmd);
   return cmd;
 }
 
