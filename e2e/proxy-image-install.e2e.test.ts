@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidFrom } from '../build/proxy-image/descriptor';
 import { packOva } from '../build/proxy-image/ova';
-import { APPLIANCE, VM } from '../build/proxy-image/spec';
+import { APPLIANCE, HARDWARE } from '../build/proxy-image/spec';
 import { installAppliance, type InstallProgress } from '../src/appliance/install';
 import { locateAppliance } from '../src/appliance/locate';
 import { DcodError } from '../src/errors';
@@ -38,12 +38,7 @@ function tinyAppliance(into: string): void {
     descriptor: {
       name: APPLIANCE,
       description: 'lab test appliance',
-      ostype: VM.ostype,
-      cpus: VM.cpus,
-      memoryMB: VM.memoryMB,
-      nics: VM.nics,
-      nicType: VM.nicType,
-      macPrefix: VM.macPrefix,
+      ...HARDWARE,
       machineUuid: uuidFrom('lab vm'),
       disk: { uuid: uuidFrom('lab disk') },
       extradata: { [DMI_SYSTEM_PRODUCT]: PROXY_PRODUCT },

@@ -27,7 +27,7 @@ import { SshRunner } from '../../src/ssh/ssh-runner';
 import { buildImage, sourceDateEpoch, type BuildResult } from './build';
 import { sha256 } from './ova';
 import { freePort, startQemu, type RunningVm } from './qemu';
-import { VM } from './spec';
+import { HARDWARE } from './spec';
 
 const ACCEL = process.env.DCOD_QEMU_ACCEL === 'kvm' ? 'kvm' : 'tcg';
 const BOOT_TIMEOUT_MS = (ACCEL === 'kvm' ? 2 : 8) * 60_000;
@@ -131,7 +131,7 @@ describe.sequential('the dcod-proxy appliance', () => {
     for (const e of [ovf!, disk!]) expect(manifest.get(e.name)?.digest).toBe(sha256(e.data));
     const sys = parseOvf(ovf!.data.toString('utf8')).systems[0]!;
     expect(sys.chipset).toBe('ich9');
-    expect(sys.nics).toHaveLength(VM.nics);
+    expect(sys.nics).toHaveLength(HARDWARE.nics);
     expect(sys.nics.every((n) => n.type === 'virtio')).toBe(true);
     expect(sys.extradata[DMI_SYSTEM_PRODUCT]).toBe(PROXY_PRODUCT);
     expect(sys.disks).toMatchObject([{ href: disk!.name, format: OVF_DISK_FORMAT }]);
@@ -148,7 +148,7 @@ describe.sequential('the dcod-proxy appliance', () => {
     const config = applianceConfigString({ hostname: HOSTNAME, sshAuthorizedKeys: [bareKey(fs.readFileSync(path.join(tmp, 'id_ed25519.pub'), 'utf8'))], underlay: { dhcp: true } });
     sshPort = await freePort();
     const started = Date.now();
-    vm = startQemu({ disk: vmdk, diskFormat: 'vmdk', macs: nicMacs(proxyConfig()), product: PROXY_PRODUCT, oemStrings: ['vboxVer_7.0.6', config], sshPort, consoleLog: path.join(tmp, 'console.log'), memoryMB: VM.memoryMB, accel: ACCEL });
+    vm = startQemu({ disk: vmdk, diskFormat: 'vmdk', macs: nicMacs(proxyConfig()), product: PROXY_PRODUCT, oemStrings: ['vboxVer_7.0.6', config], sshPort, consoleLog: path.join(tmp, 'console.log'), memoryMB: HARDWARE.memoryMB, accel: ACCEL });
     runner = await waitForSsh(sshPort, key);
     const guest = /\[\s*([\d.]+)\] dcod-boot\[\d+\]: dcod-boot: /.exec(vm.console())?.[1];
     console.log(`SSH login ${((Date.now() - started) / 1000).toFixed(1)} s after QEMU started (${ACCEL}); dcod-boot done ${guest ?? '?'} s into the kernel's boot`);

@@ -10,7 +10,7 @@ import { SECTOR, writeRawDisk } from './disk';
 import { makeExt4 } from './ext4';
 import { packOva, type Packed } from './ova';
 import { applianceTree, debianTree } from './rootfs';
-import { APPLIANCE, DEBIAN, DISK, KERNEL_CMDLINE, ovaFileName, VM } from './spec';
+import { APPLIANCE, DEBIAN, DISK, HARDWARE, IDS, KERNEL_CMDLINE, ovaFileName } from './spec';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
@@ -64,7 +64,9 @@ async function grubCore(file: string): Promise<Buffer> {
   fs.writeFileSync(cfg, ['set root=(hd0,msdos1)', `linux /vmlinuz ${KERNEL_CMDLINE}`, 'initrd /initrd.img', 'boot', ''].join('\n'));
   await run(['grub-mkimage', '-O', 'i386-pc', '-d', GRUB_DIR, '-o', file, '-c', cfg, '-p', '(hd0,msdos1)/boot/grub', 'biosdisk', 'part_msdos', 'ext2', 'linux', 'boot']);
   fs.rmSync(cfg);
-  return fs.readFileSync(file);
+  const core = fs.readFileSync(file);
+  fs.rmSync(file);
+  return core;
 }
 
 export async function buildImage(o: BuildOptions = {}): Promise<BuildResult> {
@@ -109,14 +111,9 @@ export async function buildImage(o: BuildOptions = {}): Promise<BuildResult> {
     descriptor: {
       name: APPLIANCE,
       description: `DCoD proxy appliance ${version} (Debian ${DEBIAN.suite}): the host's VxLAN overlay endpoint, configured at boot from the SMBIOS OEM string dcod-config.`,
-      ostype: VM.ostype,
-      cpus: VM.cpus,
-      memoryMB: VM.memoryMB,
-      nics: VM.nics,
-      nicType: VM.nicType,
-      macPrefix: VM.macPrefix,
-      machineUuid: VM.machineUuid,
-      disk: { uuid: VM.diskUuid },
+      ...HARDWARE,
+      machineUuid: IDS.machineUuid,
+      disk: { uuid: IDS.diskUuid },
       extradata: { [DMI_SYSTEM_PRODUCT]: PROXY_PRODUCT },
       product: { name: APPLIANCE, version, vendor: 'DCoD' },
     },

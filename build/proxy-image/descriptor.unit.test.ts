@@ -3,7 +3,7 @@ import { DMI_SYSTEM_PRODUCT, PROXY_PRODUCT } from '../../e2e/lab/vboxsim/dmi';
 import { OVF_DISK_FORMAT, parseOvf } from '../../e2e/lab/vboxsim/ovf';
 import { attr, child, children, parseXml, type XmlElement } from '../../e2e/lab/vboxsim/xml';
 import { buildApplianceOvf, uuidFrom, type ApplianceDescriptor } from './descriptor';
-import { VM } from './spec';
+import { HARDWARE, IDS } from './spec';
 
 const D: ApplianceDescriptor = {
   name: 'dcod-proxy',
@@ -13,9 +13,9 @@ const D: ApplianceDescriptor = {
   memoryMB: 256,
   nics: 36,
   nicType: 'virtio',
-  macPrefix: VM.macPrefix,
-  machineUuid: VM.machineUuid,
-  disk: { href: 'dcod-proxy-1.0.0-disk001.vmdk', capacityBytes: 1 << 30, uuid: VM.diskUuid },
+  macPrefix: HARDWARE.macPrefix,
+  machineUuid: IDS.machineUuid,
+  disk: { href: 'dcod-proxy-1.0.0-disk001.vmdk', capacityBytes: 1 << 30, uuid: IDS.diskUuid },
   extradata: { [DMI_SYSTEM_PRODUCT]: PROXY_PRODUCT },
   product: { name: 'dcod-proxy', version: '1.0.0', vendor: 'DCoD' },
 };
@@ -46,14 +46,14 @@ describe('buildApplianceOvf', () => {
   it('attaches the disk the way VirtualBox matches it: bare vbox:uuid on the Disk, the same in braces on the Image', () => {
     const env = parseXml(buildApplianceOvf(D));
     const disk = find(find(env, 'DiskSection'), 'Disk');
-    expect(attr(disk, 'uuid')).toBe(VM.diskUuid);
+    expect(attr(disk, 'uuid')).toBe(IDS.diskUuid);
     const machine = find(find(env, 'VirtualSystem'), 'Machine');
-    expect(attr(machine, 'uuid')).toBe(`{${VM.machineUuid}}`);
+    expect(attr(machine, 'uuid')).toBe(`{${IDS.machineUuid}}`);
     // A child of the Machine, not of Hardware.
     const ctl = find(find(machine, 'StorageControllers'), 'StorageController');
     expect(child(find(machine, 'Hardware'), 'StorageControllers')).toBeUndefined();
     expect(attr(ctl, 'type')).toBe('PIIX4');
-    expect(attr(find(find(ctl, 'AttachedDevice'), 'Image'), 'uuid')).toBe(`{${VM.diskUuid}}`);
+    expect(attr(find(find(ctl, 'AttachedDevice'), 'Image'), 'uuid')).toBe(`{${IDS.diskUuid}}`);
     const hw = find(machine, 'Hardware');
     expect(attr(find(find(hw, 'BIOS'), 'IOAPIC'), 'enabled')).toBe('true');
     expect(attr(find(find(hw, 'UART'), 'Port'), 'enabled')).toBe('true');

@@ -57,17 +57,20 @@ export const KERNEL_CMDLINE = [
   'quiet',
 ].join(' ');
 
-export const VM = {
+/** The VM the descriptor declares; its chipset is always ICH9, the only one with 36 adapters. */
+export const HARDWARE = {
   ostype: 'Debian_64',
   cpus: 1,
   memoryMB: 256,
-  chipset: 'ich9',
-  /** ICH9's maximum: nic1 is the underlay, nic2–nic36 are overlay ports. */
+  /** nic1 is the underlay, nic2–nic36 are overlay ports. */
   nics: 36,
   nicType: 'virtio',
-  /** Fixed so the descriptor is reproducible; VirtualBox gives the imported VM and disk new ones. */
-  machineUuid: '9b0f3c52-7d1e-4c8a-b6f4-2e5a9d0c7f31',
-  diskUuid: '3e6a1f07-92c4-4b5d-8e0f-7a4c2d9b1e65',
   /** VirtualBox's OUI, DC 00, then the slot. Import gives new MACs unless told to keep them. */
   macPrefix: '080027DC00',
+} as const;
+
+/** Fixed so the descriptor is reproducible; VirtualBox gives the imported VM and disk new ones. */
+export const IDS = {
+  machineUuid: '9b0f3c52-7d1e-4c8a-b6f4-2e5a9d0c7f31',
+  diskUuid: '3e6a1f07-92c4-4b5d-8e0f-7a4c2d9b1e65',
 } as const;
