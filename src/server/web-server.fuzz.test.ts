@@ -7,7 +7,7 @@
  * Only calls without side effects beyond the temp core are sent: a unit test must not reach the network.
  */
 import fc from 'fast-check';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,4 +172,13 @@ describe('web mode on hostile clients', () => {
     );
     console.log(`[fuzz] websocket access: ${refused} upgrade attempts without the exact token or with a foreign Origin/Host, all refused`);
   }, 120_000);
+
+  it('listens on 127.0.0.1 only: the kernel has one listening socket on its port, bound to loopback', async () => {
+    const port = server.port.toString(16).toUpperCase().padStart(4, '0');
+    const listening = (await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => readFile(f, 'utf8').catch(() => ''))))
+      .flatMap((t) => t.split('\n').slice(1))
+      .map((l) => l.trim().split(/\s+/))
+      .filter((cols) => cols[1]?.endsWith(`:${port}`) && cols[3] === '0A'); // 0A: LISTEN
+    expect(listening.map((cols) => cols[1])).toEqual([`0100007F:${port}`]);
+  });
 });
