@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,25 +11,17 @@ import { observeHost } from '../src/hosts/observe';
 import { KnownHosts } from '../src/ssh/known-hosts';
 import { SshRunner } from '../src/ssh/ssh-runner';
 import { createVm, unregisterVmAndDelete } from '../src/vbox/commands';
+import { dcodIn } from './support/cli';
 import { currentLab, sshHost, type LabHost } from './support/lab';
 
 const pexec = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '..');
 const lab = currentLab();
 const vboxHosts = lab.hosts.filter((h) => h.kind === 'virtualbox');
 const plainHosts = lab.hosts.filter((h) => h.kind === 'plain');
 let dir: string;
 
-/** The real `dcod` CLI, with its own inventory and known_hosts in a temp folder. */
-async function dcod(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await pexec(process.execPath, [path.join(ROOT, 'bin/dcod.mjs'), '--inventory', path.join(dir, 'inventory.yaml'), '--known-hosts', path.join(dir, 'known_hosts'), ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+/** The real `dcod` CLI, with its own inventory and known_hosts in this file's temp folder. */
+const dcod = dcodIn(() => dir);
 
 function runnerFor(host: LabHost, knownHosts: KnownHosts): SshRunner {
   return new SshRunner({ host: host.address, port: host.port, username: lab.user, auth: { kind: 'password', password: lab.password }, shell: 'posix' }, { knownHosts });
