@@ -18,7 +18,7 @@ import type { TrafficAverage } from '../src/traffic/average';
 import { averageSnapshots } from '../src/traffic/average';
 import type { TrafficSnapshot } from '../src/traffic/snapshot';
 import { TrafficService } from '../src/traffic/traffic-service';
-import { createGuest, observeAll, openOverlayLab, proxyRunnerOf, reconcile, wipe, type OverlayLab } from './overlay/driver';
+import { createGuest, observeAll, openOverlayLab, proxyRunnerOf, reconcile, until, wipe, type OverlayLab } from './overlay/driver';
 import { startApp } from './support/app';
 import { screenshot } from './support/browser';
 import { inNetns } from './support/lab';
@@ -49,16 +49,6 @@ let docFile: string;
 const ns = new Map<string, string>();
 const address = new Map<string, string>();
 const proxyRunners = new Map<string, Promise<StreamingRunner>>();
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 async function dcod(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {

@@ -9,19 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { DcodError } from '../errors';
 import type { ObservedHost } from '../hosts/observed';
-import type { StreamingRunner } from '../hosts/runner';
-import type { InventoryHost } from '../inventory/schema';
 import { loadDocumentFile } from '../model/document-file';
 import { ownership } from '../model/tags';
 import { bridgeName } from '../overlay/names';
+import type { DatacenterAccess } from '../traffic/traffic-service';
 import { vniOfIntnet } from '../vbox/commands';
 import { Capture, type CaptureStats } from './capture';
 import { formatForPath } from './pcap-writer';
 
-export interface CaptureServiceDeps {
-  inventory(): Promise<readonly InventoryHost[]>;
-  refresh(): Promise<readonly ObservedHost[]>;
-  runnerForProxy?(host: string): Promise<StreamingRunner>;
+export interface CaptureServiceDeps extends DatacenterAccess {
   onProgress?(progress: CaptureProgress): void;
   /** Where captures go when no file is named (the OS temp folder). */
   readonly dir?: string;

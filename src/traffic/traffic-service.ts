@@ -15,13 +15,17 @@ import { TrafficMonitor, type VniHistory } from './monitor';
 import type { SourceState, TrafficSnapshot } from './snapshot';
 import { trafficTargets, type SamplerTarget } from './targets';
 
-export interface TrafficServiceDeps {
+/** What traffic and capture read the datacenter's hosts and reach its proxies with. */
+export interface DatacenterAccess {
   inventory(): Promise<readonly InventoryHost[]>;
   /** Reads every inventory host (and tells the UI, as `hosts.refresh` does). */
   refresh(): Promise<readonly ObservedHost[]>;
-  runnerFor(host: InventoryHost): Promise<StreamingRunner>;
-  /** The overlay's way into a host's proxy; without it proxies are not sampled. */
+  /** The overlay's way into a host's proxy; without it proxies are neither sampled nor captured on. */
   runnerForProxy?(host: string): Promise<StreamingRunner>;
+}
+
+export interface TrafficServiceDeps extends DatacenterAccess {
+  runnerFor(host: InventoryHost): Promise<StreamingRunner>;
   onSnapshot?(snapshot: TrafficSnapshot): void;
   readonly intervalS?: number;
 }
