@@ -12,6 +12,7 @@
  * test:faults runs 100).
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,9 +94,12 @@ async function leaks(doc: DatacenterInput): Promise<string[]> {
     const running = await vboxNames(host, 'runningvms');
     const ns = guestNamespaces(host);
     if (ns.length !== running.length) out.push(`${host}: ${ns.length} guest namespaces for ${running.length} running VMs`);
-    const tmp = await sshHost(host, `find "$HOME/VirtualBox VMs" "$HOME" -maxdepth 3 \\( -name '*.tmp' -o -name '*.partial' -o -name '.dcod-*' \\) 2>/dev/null`);
+    const tmp = await sshHost(host, `find "$HOME/VirtualBox VMs" "$HOME" -maxdepth 3 \\( -name '*.tmp' -o -name '*.dcod-part' -o -name '.dcod-*' \\) 2>/dev/null`);
     if (tmp.stdout.trim()) out.push(`${host}: temp files ${tmp.stdout.trim().split('\n').join(', ')}`);
   }
+  // The laptop side of a copy between hosts goes through a temp folder of its own.
+  const transfers = readdirSync(os.tmpdir()).filter((f) => f.startsWith('dcod-transfer-'));
+  if (transfers.length) out.push(`laptop: transfer folders ${transfers.join(', ')}`);
   return out;
 }
 
