@@ -8,7 +8,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'e2e/lab/**/*.unit.test.ts', 'scripts/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'e2e/lab/**/*.unit.test.ts', 'scripts/**/*.test.ts', 'build/**/*.unit.test.ts'],
+          exclude: ['build/proxy-image/out/**'],
           environment: 'node',
         },
       },

@@ -88,7 +88,9 @@ export async function buildImage(o: BuildOptions = {}): Promise<BuildResult> {
   fs.mkdirSync(work, { recursive: true });
   log(`${APPLIANCE} ${version} (SOURCE_DATE_EPOCH=${epoch}) → ${out}`);
 
-  const debian = await debianTree(path.join(out, 'cache'), log);
+  // The Debian tree is the slow, network-bound part: a machine-wide cache (npm test sets one) lets fresh
+  // clones on the same machine skip it.
+  const debian = await debianTree(process.env.DCOD_PROXY_IMAGE_CACHE ?? path.join(out, 'cache'), log);
   lap('debian tree');
   const root = path.join(work, 'root');
   await applianceTree(debian, root, { version, epoch });
