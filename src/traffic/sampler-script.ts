@@ -7,7 +7,8 @@
  *     P <an `ip -o link` line>        a port of a matching bridge (`… master dcod-br5001 …`), so the
  *                                     core knows which device is what (sysfs would save the fork, but
  *                                     shows the netns that mounted it, which in a container is not ours)
- *     V <vm uuid>                     then that VM's `debugvm statistics` XML (lines starting "<")
+ *     V <vm uuid>                     then that VM's `debugvm statistics` XML (lines starting "<"),
+ *                                     the VMs in any order
  *     .                               end of frame
  *
  * Everything but `sleep`, `ip` and VBoxManage is a shell builtin, so a frame costs the far side a fork
@@ -46,10 +47,14 @@ export function samplerScript(spec: SamplerSpec): string {
   if (spec.masterPrefix !== undefined) {
     body.push(`  ip -o link show 2>/dev/null | while read -r l; do case $l in *" master ${checkPattern('a bridge prefix', spec.masterPrefix)}"*) echo "P $l";; esac; done`);
   }
+  // The VMs are read in parallel — a frame takes as long as the slowest VBoxManage, not their sum — and
+  // each block is printed by one printf, one write of a few hundred bytes: below PIPE_BUF, so blocks
+  // never interleave. A VM that stopped prints nothing.
   for (const vm of spec.vms) {
     const id = quotePosixArg(vm);
-    body.push(`  echo "V "${id}; "$V" debugvm ${id} statistics --pattern '/Public/NetAdapter/*' 2>/dev/null`);
+    body.push(`  ( o=$("$V" debugvm ${id} statistics --pattern '/Public/NetAdapter/*' 2>/dev/null) && printf 'V %s\\n%s\\n' ${id} "$o" ) &`);
   }
+  if (spec.vms.length > 0) body.push('  wait');
   return [
     `V=${quotePosixArg(spec.vboxmanage)}`,
     '(',
