@@ -24,12 +24,15 @@ import type { HostVniRates, NicRates, SourceState, TrafficSnapshot, VniRates } f
 import type { TrafficStatus } from '../traffic/traffic-service';
 // Datacenter snapshots (src/snapshot):
 import type { RestoreResult, SnapshotSummary, VmOutcome } from '../snapshot/snapshot-service';
+// Export and import bundles (src/bundle):
+import type { BundleManifest, BundleProgress, ImportPlan } from '../bundle/bundle-service';
 
 export type { ErrorInfo } from '../errors';
 export type { Candidate, HostView, InventoryHost, ObservedHost };
 export type { CaptureProgress, HostVniRates, NicRates, SourceState, TrafficSnapshot, TrafficStatus, VniHistory, VniRates };
 export type { AdoptResult, ApplyProgress, ApplyResult, PlanView, StatusReport, ValidationReport };
 export type { RestoreResult, SnapshotSummary, VmOutcome };
+export type { BundleManifest, BundleProgress, ImportPlan };
 
 export const ActivityLevel = z.enum(['info', 'warn', 'error']);
 export type ActivityLevel = z.infer<typeof ActivityLevel>;
@@ -97,6 +100,11 @@ export const callParams = {
   'snapshot.list': z.object({ file: z.string().min(1) }).strict(),
   'snapshot.restore': z.object({ file: z.string().min(1), name: z.string().min(1).max(63) }).strict(),
   'snapshot.delete': z.object({ file: z.string().min(1), name: z.string().min(1).max(63) }).strict(),
+  // Bundles: `out` and `bundle` are folders on the core's machine; `file` is the document to write.
+  'bundle.export': z.object({ file: z.string().min(1), out: z.string().min(1) }).strict(),
+  'bundle.planImport': z.object({ bundle: z.string().min(1) }).strict(),
+  'bundle.import': z.object({ bundle: z.string().min(1), file: z.string().min(1) }).strict(),
+  'bundle.cancel': NoParams,
 } as const satisfies Record<string, z.ZodType>;
 
 export interface CallResults {
@@ -128,6 +136,10 @@ export interface CallResults {
   'snapshot.list': readonly SnapshotSummary[];
   'snapshot.restore': RestoreResult;
   'snapshot.delete': readonly VmOutcome[];
+  'bundle.export': BundleManifest;
+  'bundle.planImport': ImportPlan;
+  'bundle.import': ImportPlan;
+  'bundle.cancel': { readonly cancelled: boolean };
 }
 
 export interface Events {
@@ -143,6 +155,8 @@ export interface Events {
   'traffic.snapshot': TrafficSnapshot;
   /** A capture wrote packets, or ended. */
   'capture.progress': CaptureProgress;
+  /** An export or import moved bytes or changed phase (a few times a second at most). */
+  'bundle.progress': BundleProgress;
 }
 
 export type CallName = keyof typeof callParams & keyof CallResults;
@@ -151,7 +165,7 @@ export type CallResult<N extends CallName> = CallResults[N];
 export type EventName = keyof Events;
 
 export const CALL_NAMES = Object.keys(callParams) as CallName[];
-export const EVENT_NAMES = ['activity', 'hosts.observed', 'discovery.update', 'apply.progress', 'traffic.snapshot', 'capture.progress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['activity', 'hosts.observed', 'discovery.update', 'apply.progress', 'traffic.snapshot', 'capture.progress', 'bundle.progress'] as const satisfies readonly EventName[];
 
 /** What a transport needs from the core: one entry point for calls, one for events. */
 export interface ServiceHandle {

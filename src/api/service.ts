@@ -15,6 +15,8 @@ import { CaptureService } from '../capture/capture-service';
 import { TrafficService } from '../traffic/traffic-service';
 // Datacenter snapshots:
 import { SnapshotService } from '../snapshot/snapshot-service';
+// Export and import bundles:
+import { BundleService } from '../bundle/bundle-service';
 import type { CallName, CallOrigin, CallParams, CallResult, EventName, Events, ServiceHandle } from './contract';
 
 export interface CoreOptions {
@@ -97,6 +99,7 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
 
   // Datacenter snapshots, through the same host reads and connections as apply.
   const snapshots = new SnapshotService({ inventory: async () => (await loadInventory(paths.inventory)).hosts, refresh: () => hosts.refresh(), runnerFor: (host) => pool.runnerFor(host) });
+  const bundles = new BundleService({ inventory: async () => (await loadInventory(paths.inventory)).hosts, refresh: () => hosts.refresh(), runnerFor: (host) => pool.runnerFor(host) }, (p) => events.emit('bundle.progress', p));
 
   const handlers: Handlers = {
     'app.info': (_params, origin) => ({ name: 'DCoD', version, transport: origin.transport, platform: process.platform }),
@@ -145,6 +148,11 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     'snapshot.list': (params) => snapshots.list(params.file),
     'snapshot.restore': (params) => snapshots.restore(params.file, params.name),
     'snapshot.delete': (params) => snapshots.remove(params.file, params.name),
+    // Export and import bundles.
+    'bundle.export': (params) => bundles.export(params.file, params.out),
+    'bundle.planImport': (params) => bundles.planImport(params.bundle),
+    'bundle.import': (params) => bundles.import(params.bundle, params.file),
+    'bundle.cancel': () => ({ cancelled: bundles.cancel() }),
   };
 
   return {

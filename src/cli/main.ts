@@ -14,6 +14,8 @@ import { registerPlan } from './plan';
 import { registerStatus } from './status';
 import { registerValidate } from './validate';
 import { registerSnapshot } from './snapshot';
+import { registerExport } from './export';
+import { registerImport } from './import';
 
 /** Builds the `dcod` program; each verb lives in a file of its own and registers itself here. */
 export function program(): Command {
@@ -36,6 +38,8 @@ export function program(): Command {
   registerTraffic(cmd);
   registerCapture(cmd);
   registerSnapshot(cmd);
+  registerExport(cmd);
+  registerImport(cmd);
   return cmd;
 }
 

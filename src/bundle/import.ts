@@ -1,0 +1,146 @@
+/**
+ * Importing a bundle onto any set of hosts: checksums first (a damaged bundle is refused before a host is
+ * touched), then placement by free room (./placement) and VNIs kept unless they clash there. Carrying it
+ * out uploads each OVA straight to its host over SFTP, imports it as the datacenter's VM, swaps the copy
+ * of each volume VirtualBox put inside the VM for the volume's own file at DCoD's volume path, and writes
+ * the document with its new placement. Applying that document (the caller does, after showing the plan)
+ * recreates switches, routers and DHCP and starts the VMs.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DcodError } from '../errors';
+import type { ObservedHost } from '../hosts/observed';
+import { saveDocumentFile, parseDocumentText } from '../model/document-file';
+import type { Datacenter } from '../model/document';
+import { dcodGroup, EXTRA_DATACENTER, EXTRA_ROLE } from '../model/tags';
+import { joinHostPath, volumePath } from '../plan/host-paths';
+import { hostNamed, vboxOn, type HostAccess } from '../snapshot/host-access';
+import * as cmd from '../vbox/commands';
+import { parseShowVmInfo } from '../vbox/showvminfo';
+import { bundlePath, readManifest, verifyBundle, type BundleManifest } from './manifest';
+import { placeVms, remapVnis } from './placement';
+import { ProgressMeter, type BundleProgress } from './progress';
+import { upload } from './remote-files';
+
+export interface ImportPlan {
+  readonly bundle: string;
+  readonly datacenter: string;
+  readonly placement: Readonly<Record<string, string>>;
+  /** VNIs that clashed with ones on the target hosts: old → new. */
+  readonly remapped: readonly { readonly switch: string; readonly from: number; readonly to: number }[];
+  readonly bytes: number;
+}
+
+export interface ImportOptions {
+  readonly onProgress?: (p: BundleProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+const INTNET = /^dcod-vni-(\d+)$/;
+
+/** Every VNI a host's VMs or internal networks already use. */
+function vnisInUse(observed: readonly ObservedHost[]): Set<number> {
+  const used = new Set<number>();
+  for (const h of observed) {
+    for (const n of h.internalNetworks) if (INTNET.test(n)) used.add(Number(INTNET.exec(n)![1]));
+    for (const vm of h.vms) for (const nic of vm.nics) if (nic.network && INTNET.test(nic.network)) used.add(Number(INTNET.exec(nic.network)![1]));
+  }
+  return used;
+}
+
+async function bundleDocument(dir: string, m: BundleManifest): Promise<Datacenter> {
+  const parsed = parseDocumentText(await readFile(bundlePath(dir, m.document), 'utf8'));
+  if (!parsed.document) throw new DcodError('INVALID_DOCUMENT', `the bundle's document is not valid: ${parsed.diagnostics.map((d) => `${d.path}: ${d.message}`).join('; ')}`);
+  return parsed.document;
+}
+
+/** Reads and verifies the bundle, and decides where everything goes. Touches no host but to read it. */
+export async function planImport(access: HostAccess, dir: string, opts: ImportOptions = {}): Promise<{ plan: ImportPlan; document: Datacenter; manifest: BundleManifest }> {
+  const manifest = await readManifest(dir);
+  const meter = new ProgressMeter('import', (p) => opts.onProgress?.(p));
+  meter.expect(manifest.files.reduce((n, f) => n + f.bytes, 0));
+  await verifyBundle(dir, manifest, (n) => meter.add(n, 'verifying'));
+  const doc = await bundleDocument(dir, manifest);
+  const [inventory, observed] = await Promise.all([access.inventory(), access.refresh()]);
+  const usable = observed.filter((o) => o.reachable && !o.error && o.vbox && o.hostInfo && inventory.some((h) => h.name === o.host));
+  if (usable.length === 0) throw new DcodError('HOST_UNREACHABLE', 'no VirtualBox host of the inventory can be read: nothing to import onto');
+  const taken = (o: ObservedHost) => o.vms.filter((v) => v.state === 'running').reduce((n, v) => ({ cpus: n.cpus + (v.cpus ?? 1), mem: n.mem + (v.memoryMb ?? 0) }), { cpus: 0, mem: 0 });
+  const ovaBytes = new Map(manifest.vms.map((v) => [v.name, manifest.files.find((f) => f.path === v.ova)?.bytes ?? 0]));
+  const { placement, unplaced } = placeVms(
+    doc.vms.map((vm) => ({ vm, diskMb: Math.ceil((ovaBytes.get(vm.name) ?? 0) / 2 ** 20) * 2 })),
+    usable.map((o) => ({ host: o.host, cpus: Math.max((o.hostInfo!.processorCount ?? 1) - Math.ceil(taken(o).cpus / 4), 1), memoryMb: o.hostInfo!.memoryAvailableMb ?? (o.hostInfo!.memorySizeMb ?? 0) - taken(o).mem })),
+  );
+  if (unplaced.length) throw new DcodError('INVALID_STATE', `the bundle does not fit on these hosts:\n${unplaced.map((u) => `  VM ${u.vm}: ${u.reason}`).join('\n')}`);
+  const remap = remapVnis(doc.switches.map((s) => s.vni), vnisInUse(usable));
+  const plan: ImportPlan = {
+    bundle: path.resolve(dir),
+    datacenter: doc.metadata.name,
+    placement,
+    remapped: doc.switches.filter((s) => remap.has(s.vni)).map((s) => ({ switch: s.name, from: s.vni, to: remap.get(s.vni)! })),
+    bytes: manifest.files.reduce((n, f) => n + f.bytes, 0),
+  };
+  meter.report('verifying');
+  return { plan, document: doc, manifest };
+}
+
+/**
+ * Carries an import plan out: VMs imported on their hosts (hosts in parallel), volumes put in place,
+ * the document written to `documentFile` with its placement and VNIs. Resolves that file.
+ */
+export async function runImport(access: HostAccess, dir: string, documentFile: string, opts: ImportOptions = {}): Promise<ImportPlan> {
+  const { plan, document, manifest } = await planImport(access, dir, opts);
+  const dc = plan.datacenter;
+  const meter = new ProgressMeter('import', (p) => opts.onProgress?.(p));
+  meter.expect(manifest.files.filter((f) => f.path !== manifest.document).reduce((n, f) => n + f.bytes, 0));
+  const [inventory, observed] = await Promise.all([access.inventory(), access.refresh()]);
+  const names = new Set(observed.flatMap((o) => o.vms.map((v) => `${o.host}/${v.name}`)));
+  const clash = Object.entries(plan.placement).filter(([vm, host]) => names.has(`${host}/${vm}`));
+  if (clash.length) throw new DcodError('INVALID_STATE', `these hosts already have VMs named like the bundle's: ${clash.map(([vm, h]) => `${vm} on ${h}`).join(', ')}`);
+  const byHost = new Map<string, string[]>();
+  for (const [vm, host] of Object.entries(plan.placement)) byHost.set(host, [...(byHost.get(host) ?? []), vm]);
+
+  await Promise.all(
+    [...byHost].map(async ([hostName, vms]) => {
+      const host = hostNamed(inventory, hostName);
+      const runner = await access.runnerFor(host);
+      const folder = observed.find((o) => o.host === hostName)?.machineFolder;
+      if (!folder) throw new DcodError('INVALID_STATE', `host ${hostName} did not say where its VMs are kept`);
+      for (const name of vms.sort()) {
+        if (opts.signal?.aborted) throw new DcodError('BAD_REQUEST', 'import cancelled', { retryable: true });
+        const entry = manifest.vms.find((v) => v.name === name)!;
+        const remote = joinHostPath(folder, `dcod-import-${dc}-${name}.ova`);
+        await runner.run(['mkdir', '-p', '--', folder]);
+        await upload(runner, bundlePath(dir, entry.ova), remote, { onBytes: (n) => meter.add(n, 'uploading', entry.ova), ...(opts.signal ? { signal: opts.signal } : {}) });
+        meter.report('importing', name);
+        try {
+          await vboxOn(access, host, cmd.importAppliance(remote, { vmName: name }), `importing VM ${name}`);
+        } finally {
+          await runner.run(['rm', '-f', '--', remote]);
+        }
+        for (const c of [cmd.modifyVm(name, { groups: [dcodGroup(dc)] }), cmd.setExtraData(name, EXTRA_DATACENTER, dc), cmd.setExtraData(name, EXTRA_ROLE, 'vm')]) await vboxOn(access, host, c, `tagging VM ${name}`);
+        if (entry.volumeDisks.length === 0) continue;
+        // VirtualBox carried each volume inside the OVA as one of the VM's own disks: put the volume's own
+        // file (from the bundle) at DCoD's volume path in that disk's place, and drop the copy.
+        const info = parseShowVmInfo(await vboxOn(access, host, cmd.showVmInfo(name), `reading VM ${name}`));
+        const disks = info.storageAttachments.filter((a) => a.medium !== 'emptydrive' && a.medium !== 'none' && !/\.(iso|img|dmg)$/i.test(a.medium));
+        for (const vd of entry.volumeDisks) {
+          const copy = disks[vd.index];
+          const vol = document.volumes.find((v) => v.name === vd.volume);
+          const file = manifest.volumes.find((v) => v.name === vd.volume);
+          if (!copy || !vol || !file) throw new DcodError('FILE_ERROR', `the bundle says disk ${vd.index} of VM ${name} is volume ${vd.volume}, but it is not there`);
+          const target = volumePath(folder, dc, vol);
+          await runner.run(['mkdir', '-p', '--', path.posix.dirname(target)]);
+          await upload(runner, bundlePath(dir, file.file), target, { onBytes: (n) => meter.add(n, 'uploading', file.file), ...(opts.signal ? { signal: opts.signal } : {}) });
+          await vboxOn(access, host, cmd.storageAttach(name, { controller: copy.controller, port: copy.port, device: copy.device, type: 'hdd', medium: 'none' }), `detaching the copy of volume ${vol.name}`);
+          await vboxOn(access, host, cmd.closeMedium('disk', copy.medium, { deleteFile: true }), `deleting the copy of volume ${vol.name}`);
+          await vboxOn(access, host, cmd.storageAttach(name, { controller: copy.controller, port: copy.port, device: copy.device, type: 'hdd', medium: target }), `attaching volume ${vol.name}`);
+        }
+      }
+    }),
+  );
+  const remap = new Map(plan.remapped.map((r) => [r.from, r.to]));
+  const out: Datacenter = { ...document, placement: plan.placement, switches: document.switches.map((s) => ({ ...s, vni: remap.get(s.vni) ?? s.vni })) };
+  await saveDocumentFile(documentFile, out);
+  meter.report('done');
+  return plan;
+}
