@@ -16,7 +16,7 @@ import { getextradata, setextradata } from './commands/extradata';
 import { guestproperty } from './commands/guestproperty';
 import { exportAppliance, importAppliance } from './commands/appliance';
 import { list } from './commands/list';
-import { closemedium, createmedium } from './commands/medium';
+import { closemedium, createmedium, modifymedium } from './commands/medium';
 import { modifyvm } from './commands/modifyvm';
 import { showvminfo } from './commands/showvminfo';
 import { snapshot } from './commands/snapshot';
@@ -39,6 +39,8 @@ const COMMANDS: Record<string, Handler> = {
   createmedium,
   createhd: createmedium,
   closemedium,
+  modifymedium,
+  modifyhd: modifymedium,
   storagectl,
   storageattach,
   getextradata,

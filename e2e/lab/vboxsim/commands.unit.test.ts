@@ -150,6 +150,18 @@ describe('disks, snapshots and clones', () => {
   }
   const hdds = (s: Sim) => s.ok('list', 'hdds').stdout.match(/^UUID:/gm)?.length ?? 0;
 
+  it('grows a disk with modifymedium --resize, keeping its bytes, and refuses to shrink it', () => {
+    const s = withDisk();
+    const disk = path.join(s.dir, 'v.vdi');
+    fs.writeFileSync(disk, 'marker');
+    s.ok('modifymedium', 'disk', disk, '--resize', '2048');
+    expect(s.ok('list', 'hdds').stdout).toMatch(/^Capacity:\s+2048 MBytes$/m);
+    expect(fs.readFileSync(disk, 'utf8')).toBe('marker');
+    const shrink = s.run('modifymedium', 'disk', disk, '--resize', '10');
+    expect(shrink.code).toBe(1);
+    expect(shrink.stderr).toMatch(/Resizing to new size 10485760 is not yet supported/);
+  });
+
   it('takes, restores and deletes snapshots with their differencing images', () => {
     const s = withDisk();
     s.ok('snapshot', 'v', 'take', 'one');

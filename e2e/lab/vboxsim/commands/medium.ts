@@ -181,3 +181,38 @@ export function closemedium(args: string[], ctx: Ctx): void {
     ctx.tx.touchRegistry();
   }
 }
+
+const MODIFY_OPTS: OptDef[] = [
+  { name: 'disk', id: 'disk', kind: 'none' },
+  { name: '--resize', id: 'resize', kind: 'uint32' },
+  { name: '--resizebyte', id: 'resizebyte', kind: 'string' },
+];
+
+/**
+ * `modifymedium [disk] <uuid|file> --resize <MB>|--resizebyte <bytes>` (VBoxManageDisk.cpp): only the
+ * resize (the one change DCoD makes, to grow a volume) is simulated. Image files here hold only their
+ * data, so growing changes the registry's logical size and leaves the file's bytes as they are.
+ */
+export function modifymedium(args: string[], ctx: Ctx): void {
+  const v = ctx.config.version;
+  let target: string | undefined;
+  let bytes: number | undefined;
+  for (const r of getopt(args, MODIFY_OPTS)) {
+    if (r.type === 'error') throw syntaxError(v, r.message);
+    if (r.type === 'arg') {
+      if (target !== undefined) throw syntaxError(v, `Invalid parameter '${r.value}'`);
+      target = r.value;
+    } else if (r.id === 'resize') bytes = (r.value as number) * 1048576;
+    else if (r.id === 'resizebyte') bytes = Number(r.value);
+  }
+  if (target === undefined) throw syntaxError(v, 'Medium name or UUID required');
+  if (bytes === undefined) throw syntaxError(v, 'vboxsim simulates only --resize and --resizebyte of modifymedium');
+  const m = findMedium(ctx.tx, target);
+  if (!m) throw comFailure({ text: `Could not find file for the medium '${isUuid(target) ? target : path.resolve(target)}' (VERR_FILE_NOT_FOUND)`, code: 'VBOX_E_FILE_ERROR', component: 'MediumWrap', iface: 'IMedium', callee: 'nsISupports' }, OPEN);
+  if (bytes < m.logicalSize) {
+    throw new VBoxError(`0%...VBOX_E_NOT_SUPPORTED\n${msgError('Failed to resize medium')}${formatErrorInfo({ text: `Resizing to new size ${bytes} is not yet supported for medium '${m.location}'`, code: 'VBOX_E_NOT_SUPPORTED', component: 'MediumWrap', iface: 'IMedium' })}${formatContext(site(F, 1134, 'RTEXITCODE handleModifyMedium(HandlerArg*)'))}`, 1);
+  }
+  m.logicalSize = bytes;
+  ctx.tx.touchRegistry();
+  ctx.err(PROGRESS_OK);
+}
