@@ -11,6 +11,7 @@ import { useApp } from './store/app';
 import { bindEditorToHosts } from './store/editor';
 import { bindHosts, loadHosts } from './store/hosts';
 import TrafficView from './traffic/TrafficView';
+import DatacenterOps from './snapshot/DatacenterOps';
 
 const CONNECTION_LABEL = { open: 'connected', connecting: 'connecting…', closed: 'disconnected — retrying' } as const;
 
@@ -19,6 +20,7 @@ export default function App({ connection }: { connection: Connection }) {
   const setTheme = useApp((s) => s.setTheme);
   const state = useApp((s) => s.connection);
   const [trafficOpen, setTrafficOpen] = useState(false);
+  const [opsOpen, setOpsOpen] = useState(false);
 
   useEffect(() => {
     const { client } = connection;
@@ -63,6 +65,9 @@ export default function App({ connection }: { connection: Connection }) {
           <button type="button" aria-pressed={trafficOpen} onClick={() => setTrafficOpen(!trafficOpen)}>
             Traffic
           </button>
+          <button type="button" aria-pressed={opsOpen} onClick={() => setOpsOpen(!opsOpen)}>
+            Snapshots &amp; bundles
+          </button>
           <button type="button" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="Toggle theme">
             {theme === 'dark' ? 'Light' : 'Dark'} theme
           </button>
@@ -74,6 +79,7 @@ export default function App({ connection }: { connection: Connection }) {
         <main className="center">
           <Canvas />
           <TrafficView client={connection.client} open={trafficOpen} onClose={() => setTrafficOpen(false)} />
+          <DatacenterOps client={connection.client} open={opsOpen} onClose={() => setOpsOpen(false)} />
         </main>
         <aside className="right">
           <InspectorPanel />

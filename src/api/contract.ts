@@ -25,14 +25,14 @@ import type { TrafficStatus } from '../traffic/traffic-service';
 // Datacenter snapshots (src/snapshot):
 import type { RestoreResult, SnapshotSummary, VmOutcome } from '../snapshot/snapshot-service';
 // Export and import bundles (src/bundle):
-import type { BundleManifest, BundleProgress, ImportPlan } from '../bundle/bundle-service';
+import type { BundleManifest, BundleProgress, ImportPlan, ImportResult } from '../bundle/bundle-service';
 
 export type { ErrorInfo } from '../errors';
 export type { Candidate, HostView, InventoryHost, ObservedHost };
 export type { CaptureProgress, HostVniRates, NicRates, SourceState, TrafficSnapshot, TrafficStatus, VniHistory, VniRates };
 export type { AdoptResult, ApplyProgress, ApplyResult, PlanView, StatusReport, ValidationReport };
 export type { RestoreResult, SnapshotSummary, VmOutcome };
-export type { BundleManifest, BundleProgress, ImportPlan };
+export type { BundleManifest, BundleProgress, ImportPlan, ImportResult };
 
 export const ActivityLevel = z.enum(['info', 'warn', 'error']);
 export type ActivityLevel = z.infer<typeof ActivityLevel>;
@@ -138,7 +138,7 @@ export interface CallResults {
   'snapshot.delete': readonly VmOutcome[];
   'bundle.export': BundleManifest;
   'bundle.planImport': ImportPlan;
-  'bundle.import': ImportPlan;
+  'bundle.import': ImportResult;
   'bundle.cancel': { readonly cancelled: boolean };
 }
 

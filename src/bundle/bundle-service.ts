@@ -5,12 +5,12 @@
 import { DcodError } from '../errors';
 import type { HostAccess } from '../snapshot/host-access';
 import { exportBundle } from './export';
-import { planImport, runImport, type ImportPlan } from './import';
+import { planImport, runImport, type ImportPlan, type ImportResult } from './import';
 import type { BundleManifest } from './manifest';
 import type { BundleProgress } from './progress';
 
 export type { BundleProgress } from './progress';
-export type { ImportPlan } from './import';
+export type { ImportPlan, ImportResult } from './import';
 export type { BundleManifest } from './manifest';
 
 export class BundleService {
@@ -37,7 +37,7 @@ export class BundleService {
     return this.exclusive(async (signal) => (await planImport(this.access, bundle, { signal, onProgress: this.onProgress })).plan);
   }
 
-  import(bundle: string, file: string): Promise<ImportPlan> {
+  import(bundle: string, file: string): Promise<ImportResult> {
     return this.exclusive((signal) => runImport(this.access, bundle, file, { signal, onProgress: this.onProgress }));
   }
 

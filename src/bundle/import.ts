@@ -31,6 +31,12 @@ export interface ImportPlan {
   readonly bytes: number;
 }
 
+/** A finished import: its plan, and the document it wrote (for the canvas to open). */
+export interface ImportResult extends ImportPlan {
+  readonly file: string;
+  readonly document: Datacenter;
+}
+
 export interface ImportOptions {
   readonly onProgress?: (p: BundleProgress) => void;
   readonly signal?: AbortSignal;
@@ -87,7 +93,7 @@ export async function planImport(access: HostAccess, dir: string, opts: ImportOp
  * Carries an import plan out: VMs imported on their hosts (hosts in parallel), volumes put in place,
  * the document written to `documentFile` with its placement and VNIs. Resolves that file.
  */
-export async function runImport(access: HostAccess, dir: string, documentFile: string, opts: ImportOptions = {}): Promise<ImportPlan> {
+export async function runImport(access: HostAccess, dir: string, documentFile: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const { plan, document, manifest } = await planImport(access, dir, opts);
   const dc = plan.datacenter;
   const meter = new ProgressMeter('import', (p) => opts.onProgress?.(p));
@@ -142,5 +148,5 @@ export async function runImport(access: HostAccess, dir: string, documentFile: s
   const out: Datacenter = { ...document, placement: plan.placement, switches: document.switches.map((s) => ({ ...s, vni: remap.get(s.vni) ?? s.vni })) };
   await saveDocumentFile(documentFile, out);
   meter.report('done');
-  return plan;
+  return { ...plan, file: path.resolve(documentFile), document: out };
 }
