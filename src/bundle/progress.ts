@@ -38,3 +38,15 @@ export class ProgressMeter {
     this.emit({ operation: this.operation, phase, ...(item ? { item } : {}), doneBytes: this.done, totalBytes: Math.max(this.total, this.done), bytesPerSecond: Math.round(rate), etaSeconds: this.total > 0 && rate > 0 ? Math.round(left / rate) : null });
   }
 }
+
+/** `1.5 GiB`: binary units, one decimal above bytes. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}

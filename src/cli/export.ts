@@ -1,17 +1,7 @@
 import type { Command } from 'commander';
 import type { ApiClient, BundleProgress } from '../api/contract';
+import { formatBytes as size } from '../bundle/progress';
 import { printJson, withClient } from './context';
-
-function size(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
 
 /** `downloading vms/web1.ova  [#####-----] 1.2 GiB / 2.4 GiB  110.0 MiB/s  ETA 0:11`. */
 export function progressBar(p: BundleProgress, width = 20): string {
