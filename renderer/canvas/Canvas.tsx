@@ -200,6 +200,7 @@ export default function Canvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         connectionMode={ConnectionMode.Loose}
+        zIndexMode="manual"
         deleteKeyCode={null}
         disableKeyboardA11y
         onlyRenderVisibleElements

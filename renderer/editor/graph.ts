@@ -148,6 +148,12 @@ const flagged = (problems: readonly Problem[] | undefined): Flagged => {
   return first ? { problem: first.field ? `${first.field}: ${first.message}` : first.message, problems: problems.length } : { problems: 0 };
 };
 
+/**
+ * Stacking (the canvas runs React Flow's manual z-index mode): cables above the host boxes they cross but
+ * under every node, so a click on a VM never lands on a cable drawn over it; the selection on top.
+ */
+const Z = { host: 0, edge: 1, node: 2, selected: 3 } as const;
+
 /** Where things with no saved position go until someone lays them out: rows by kind above the hosts. */
 const ROW_Y = { router: -360, switch: -220, vm: -520, volume: -640 } as const;
 const ROW_GAP = 40;
@@ -163,9 +169,10 @@ export function buildGraph(input: GraphInput): Graph {
   const nodes: EditorNode[] = [];
   const edges: EditorEdge[] = [];
   const dim = (name: string) => (search && !name.toLowerCase().includes(search) ? 'dim' : undefined);
-  const base = (id: string, name: string) => {
+  const base = (id: string, name: string, host = false) => {
     const className = dim(name);
-    return { id, selected: selection.has(id), ...(className ? { className } : {}) };
+    const selected = selection.has(id);
+    return { id, selected, zIndex: host ? Z.host : selected ? Z.selected : Z.node, ...(className ? { className } : {}) };
   };
 
   // Hosts: the inventory's, then any the document places VMs on that the inventory doesn't have.
@@ -173,9 +180,14 @@ export function buildGraph(input: GraphInput): Graph {
   const hostNames = [...views.keys()];
   for (const host of new Set(Object.values(doc.placement))) if (!views.has(host)) hostNames.push(host);
   const vmsOn = new Map<string, Datacenter['vms'][number][]>(hostNames.map((h) => [h, []]));
+  /** Each placed VM's index among its host's VMs (its grid cell when it has no position). */
+  const slot = new Map<string, number>();
   for (const vm of doc.vms) {
     const h = doc.placement[vm.name];
-    if (h !== undefined) vmsOn.get(h)!.push(vm);
+    if (h === undefined) continue;
+    const list = vmsOn.get(h)!;
+    slot.set(vm.name, list.length);
+    list.push(vm);
   }
 
   let nextHostX = 0;
@@ -201,7 +213,7 @@ export function buildGraph(input: GraphInput): Graph {
       vmCount: placed.length,
       ...flagged(problems.get(id)),
     };
-    nodes.push({ ...base(id, name), type: 'host', position, width: size.width, height: size.height, data, selectable: true, connectable: false });
+    nodes.push({ ...base(id, name, true), type: 'host', position, width: size.width, height: size.height, data, selectable: true, connectable: false });
   }
 
   const observedHost = (name: string | undefined) => (name === undefined ? undefined : views.get(name)?.observed);
@@ -210,8 +222,7 @@ export function buildGraph(input: GraphInput): Graph {
     const id = nodeId('vm', vm.name);
     const host = doc.placement[vm.name];
     const s = seen.get(vm.name);
-    const inHost = host === undefined ? -1 : vmsOn.get(host)!.indexOf(vm);
-    const position = doc.layout[id] ?? (host === undefined ? fallback('vm', unplacedIndex.n++) : gridSlot(inHost));
+    const position = doc.layout[id] ?? (host === undefined ? fallback('vm', unplacedIndex.n++) : gridSlot(slot.get(vm.name)!));
     const data: VmData = {
       kind: 'vm',
       name: vm.name,
@@ -233,7 +244,7 @@ export function buildGraph(input: GraphInput): Graph {
   const port = (sw: string) => ports.set(sw, (ports.get(sw) ?? 0) + 1);
   const switches = new Set(doc.switches.map((s) => s.name));
   const volumes = new Set(doc.volumes.map((v) => v.name));
-  const edgeBase = (id: string) => ({ id, type: 'link' as const, selected: selection.has(id) });
+  const edgeBase = (id: string) => ({ id, type: 'link' as const, selected: selection.has(id), zIndex: Z.edge });
   for (const vm of doc.vms) {
     vm.nics.forEach((nic, index) => {
       if (!('switch' in nic) || !switches.has(nic.switch)) return;
