@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ObservedHost } from '../hosts/observed';
 import { doc } from '../model/document.testkit';
 import { EXTRA_DATACENTER } from '../model/tags';
+import { vmNicMac } from '../overlay/names';
 import { levels, type Plan } from './plan';
 import { compose, plan, planWith, type Planner } from './planner';
 import { MACHINE_FOLDER, observedDisk, observedHost, observedVm, volumeFile, type VmShape } from './observed.testkit';
@@ -102,14 +103,14 @@ describe('plan: desired × observed → operations', () => {
 });
 
 describe('plan: exact commands', () => {
-  it('clones a template as a linked clone in the datacenter group, tags and configures it', () => {
+  it('clones a template as a linked clone in the datacenter group, tags and configures it; a switch NIC without a MAC gets the overlay\'s', () => {
     const template = vm({ name: 'debian', owner: null, state: 'poweroff', snapshots: ['dcod-base'] });
     const p = plan(doc({ switches: [LAN], images: [{ name: 'deb', template: 'debian' }], vms: [{ name: 'web', image: 'deb', nics: [{ switch: 'lan' }, { bridged: true, mac: '080027000001', connected: false }] }] }), [observedHost({ host: 'h1', vms: [template] })]);
     expect(argv(p, 'vm/web/create@h1')).toEqual([
       `VBoxManage clonevm ${template.uuid} --name web --snapshot dcod-base --options link --groups /dcod/dc --register`,
       'VBoxManage setextradata web dcod/datacenter dc',
       'VBoxManage setextradata web dcod/role vm',
-      'VBoxManage modifyvm web --memory 512 --cpus 1 --chipset piix3 --nic1 intnet --intnet1 dcod-vni-10 --cableconnected1 on --nic2 bridged --bridgeadapter2 br0 --macaddress2 080027000001 --cableconnected2 off --nic3 none --nic4 none --nic5 none --nic6 none --nic7 none --nic8 none',
+      `VBoxManage modifyvm web --memory 512 --cpus 1 --chipset piix3 --nic1 intnet --intnet1 dcod-vni-10 --macaddress1 ${vmNicMac('dc', 'web', 1)} --cableconnected1 on --nic2 bridged --bridgeadapter2 br0 --macaddress2 080027000001 --cableconnected2 off --nic3 none --nic4 none --nic5 none --nic6 none --nic7 none --nic8 none`,
     ]);
     expect(op(p, 'vm/web/create@h1').summary).toBe('create VM web on h1 (linked clone of deb, 1 CPU, 512 MB, 2 NICs)');
     expect(argv(p, 'vm/web/start@h1')).toEqual([
@@ -150,6 +151,17 @@ describe('plan: exact commands', () => {
     expect(argv(p, 'vm/web/stop@h1')).toEqual([`VBoxManage controlvm ${web.uuid} poweroff`]);
     expect(argv(p, 'vm/web/update@h1')).toEqual([`VBoxManage modifyvm ${web.uuid} --cpus 2 --nic2 none`]);
     expect(op(p, 'vm/web/stop@h1').reason).toBe('to change: cpus 1 → 2; nic2 nat removed');
+  });
+
+  it('gives a switch NIC added to an existing VM the overlay\'s MAC, and leaves the MACs it has', () => {
+    const desired = doc({ switches: [LAN], vms: [{ name: 'web', power: 'stopped', nics: [{ switch: 'lan' }, { switch: 'lan' }] }] });
+    const shown = vm({ name: 'web', state: 'poweroff', nics: ['dcod-vni-10'] });
+    // VirtualBox shows no MAC for a disabled slot: the overlay then expects its own.
+    const web = { ...shown, nics: shown.nics.map(({ mac, ...n }) => (n.attachment === 'none' ? n : { ...n, mac })) };
+    expect(argv(plan(desired, [observedHost({ host: 'h1', vms: [web] })]), 'vm/web/update@h1')[0]).toBe(
+      `VBoxManage modifyvm ${web.uuid} --nic2 intnet --intnet2 dcod-vni-10 --macaddress2 ${vmNicMac('dc', 'web', 2)} --cableconnected2 on`,
+    );
+    expect(argv(plan(desired, [observedHost({ host: 'h1', vms: [shown] })]), 'vm/web/update@h1')[0]).toBe(`VBoxManage modifyvm ${shown.uuid} --nic2 intnet --intnet2 dcod-vni-10 --cableconnected2 on`);
   });
 
   it('disables NICs a smaller chipset lacks before switching to it', () => {

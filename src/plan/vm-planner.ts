@@ -8,6 +8,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type { ObservedVm } from '../hosts/observed';
 import { dcodGroup, EXTRA_DATACENTER, EXTRA_ROLE } from '../model/tags';
+import { vmNicMac } from '../overlay/names';
 import * as cmd from '../vbox/commands';
 import type { Chipset, NicAttachmentSpec, NicSettings } from '../vbox/commands';
 import { movingVmPath } from './host-paths';
@@ -81,6 +82,13 @@ export function planVms(world: World): VmPlan {
   const attachment = (host: string, nic: SpecNic): NicAttachmentSpec => (nic.net === BRIDGED ? { type: 'bridged', adapter: world.bridgeAdapter(host) ?? '' } : { type: 'intnet', network: nic.net });
   const nicSettings = (host: string, slot: number, nic: SpecNic | undefined): NicSettings =>
     nic === undefined ? { slot, attachment: { type: 'none' } } : { slot, attachment: attachment(host, nic), ...(nic.mac === undefined ? {} : { mac: nic.mac }), cableConnected: nic.connected };
+  /**
+   * A switch NIC that gets made now and whose MAC the document leaves open takes the one the overlay
+   * derives: the overlay planner counts on it, so the proxies' forwarding is right in the same apply.
+   * An existing NIC keeps the MAC it has (`known`); the overlay reads that one from the host.
+   */
+  const madeNic = (vm: string, slot: number, nic: SpecNic, known?: string): SpecNic =>
+    nic.mac !== undefined || nic.net === BRIDGED || known !== undefined ? nic : { ...nic, mac: vmNicMac(dc, vm, slot) };
   const specRecord = (ref: string, spec: VmSpec): Command[] => [['VBoxManage', ...cmd.setExtraData(ref, EXTRA_SPEC, JSON.stringify(spec))]];
   const fullConfig = (ref: string, host: string, spec: VmSpec): Command[] => [
     [
@@ -89,7 +97,7 @@ export function planVms(world: World): VmPlan {
         cpus: spec.cpus,
         memoryMb: spec.memoryMb,
         chipset: spec.chipset,
-        nics: [...spec.nics.map((n, i) => nicSettings(host, i + 1, n)), ...slotsToDisable(spec).map((slot) => nicSettings(host, slot, undefined))],
+        nics: [...spec.nics.map((n, i) => nicSettings(host, i + 1, madeNic(ref, i + 1, n))), ...slotsToDisable(spec).map((slot) => nicSettings(host, slot, undefined))],
       }),
     ],
   ];
@@ -237,7 +245,9 @@ export function planVms(world: World): VmPlan {
       // Slots a smaller chipset doesn't have are disabled before the switch, while they still exist.
       const beyond = diff.nics.filter((n) => n.slot > cmd.NIC_SLOTS[target]);
       if (beyond.length) commands.push(['VBoxManage', ...cmd.modifyVm(ref, { nics: beyond.map((n) => nicSettings(t.host, n.slot, undefined)) }, { chipset: chipsetNow })]);
-      const nics = diff.nics.filter((n) => n.slot <= cmd.NIC_SLOTS[target]).map((n) => nicSettings(t.host, n.slot, n.desired));
+      const nics = diff.nics
+        .filter((n) => n.slot <= cmd.NIC_SLOTS[target])
+        .map((n) => nicSettings(t.host, n.slot, n.desired && n.observed.attachment === 'none' ? madeNic(t.vm.name, n.slot, n.desired, n.observed.mac) : n.desired));
       const settings = { ...(diff.cpus === undefined ? {} : { cpus: diff.cpus }), ...(diff.memoryMb === undefined ? {} : { memoryMb: diff.memoryMb }), ...(diff.chipset === undefined ? {} : { chipset: diff.chipset }), ...(nics.length ? { nics } : {}) };
       if (Object.keys(settings).length) commands.push(['VBoxManage', ...cmd.modifyVm(ref, settings, { chipset: chipsetNow })]);
       for (const f of growing) commands.push(['VBoxManage', ...cmd.resizeDisk(f.path, f.volume.sizeMb)]);
