@@ -1,8 +1,8 @@
 /**
  * Randomized fault injection during apply (issue #11). Each scenario edits the document (so every host
  * has work), starts an apply through the in-process service, and at a random point of it injects one
- * fault on one host: its sshd killed, its LAN link cut, 30 % of its SSH packets dropped, or its VBoxManage
- * failing. Then:
+ * fault on one host: its sshd killed, its LAN link cut, 30 % of its SSH packets dropped, its VBoxManage
+ * failing, or one of its running VMs killed (the overlay's proxy among them). Then:
  * - only that host's operations may fail, each with a code that says what (HOST_UNREACHABLE, TIMEOUT,
  *   VBOX_ERROR…) and an id that says where (`…@host`); every other host's operations are done;
  * - the fault is cleared and one re-apply must converge: the next plan is empty;
@@ -44,7 +44,11 @@ const EXPECTED_CODES: Record<FaultKind, readonly string[]> = {
   'link-down': ['HOST_UNREACHABLE', 'TIMEOUT'],
   'packet-loss': ['HOST_UNREACHABLE', 'TIMEOUT'],
   'vboxmanage-fails': ['VBOX_ERROR', 'COMMAND_FAILED'],
+  'vm-killed': ['VBOX_ERROR', 'INVALID_STATE', 'VM_NOT_FOUND', 'COMMAND_FAILED'],
 };
+
+/** `DCOD_FAULT_KINDS=vm-killed,link-down` limits the kinds drawn (to replay or study one). */
+const KINDS = (process.env.DCOD_FAULT_KINDS?.split(',') ?? FAULT_KINDS) as FaultKind[];
 
 function documentFor(memory: readonly number[], power: readonly boolean[]): DatacenterInput {
   const vms = Array.from({ length: VMS }, (_, i) => ({
@@ -64,7 +68,7 @@ function documentFor(memory: readonly number[], power: readonly boolean[]): Data
 }
 
 const scenario = fc.record({
-  kind: fc.constantFrom(...FAULT_KINDS),
+  kind: fc.constantFrom(...KINDS),
   host: fc.constantFrom(...HOSTS),
   /** Inject after this many progress events (0: before the first operation ends). */
   after: fc.integer({ min: 0, max: 3 }),
@@ -129,7 +133,7 @@ afterAll(async () => {
 describe('randomized faults during apply', () => {
   it('after each fault: a precise failure on that host only, then a converging re-apply and no leak', async () => {
     const scenarios = fc.sample(scenario, { seed: SEED, numRuns: SCENARIOS });
-    console.log(`[faults] seed ${SEED} (replay: DCOD_FAULT_SEED=${SEED} DCOD_FAULT_SCENARIOS=${SCENARIOS})`);
+    console.log(`[faults] seed ${SEED} (replay: DCOD_FAULT_SEED=${SEED} DCOD_FAULT_SCENARIOS=${SCENARIOS} DCOD_FAULT_KINDS=${KINDS.join(',')})`);
     const core = await createService({ paths: { inventory: path.join(dir, 'inventory.yaml'), knownHosts: path.join(dir, 'known_hosts') } });
     const client = inProcessClient(core);
     let converged = 0;
@@ -146,13 +150,13 @@ describe('randomized faults during apply', () => {
         let events = 0;
         const off = client.on('apply.progress', () => {
           if (fault || ++events <= s.after) return;
-          fault = injectFault(lab, s.kind, s.host);
+          fault = injectFault(lab, s.kind, s.host, s.after);
           if (s.kind === 'link-down') setTimeout(() => void fault?.clear(), s.linkMs);
         });
         const label = `#${n} ${s.kind} on ${s.host} after ${s.after} events`;
         try {
           const view = await client.call('plan.make', { file });
-          if (pending(view).length === 0) fault = injectFault(lab, s.kind, s.host); // nothing to do: fault the re-apply's observation instead
+          if (pending(view).length === 0) fault = injectFault(lab, s.kind, s.host, s.after); // nothing to do: fault the re-apply's observation instead
           const result = await client.call('apply.run', { file, planId: view.planId }).catch((err: unknown) => err as Error);
           if (result instanceof Error) {
             // The whole call refused: it must say what and where.

@@ -1,7 +1,8 @@
 /**
  * Faults injected into a running lab host, each with its undo: the host's sshd killed (with its sessions),
- * its LAN link cut, a share of its SSH packets dropped, and its VBoxManage made to fail. Everything acts
- * on the lab's own namespaces and processes only.
+ * its LAN link cut, a share of its SSH packets dropped, its VBoxManage made to fail, or one of its running
+ * VMs killed (an overlay proxy among them when the datacenter has one). Everything acts on the lab's own
+ * namespaces and processes only.
  *
  * Delay (netem) is not offered: the CI kernel has no sch_netem. Loss is done with nftables instead.
  */
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { restartSshd } from '../lab/lab';
 import type { LabHost, LabInfo } from './lab';
 
-export const FAULT_KINDS = ['sshd-kill', 'link-down', 'packet-loss', 'vboxmanage-fails'] as const;
+export const FAULT_KINDS = ['sshd-kill', 'link-down', 'packet-loss', 'vboxmanage-fails', 'vm-killed'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface Fault {
@@ -110,7 +111,28 @@ function vboxFails(lab: LabInfo, host: string): Fault {
   };
 }
 
-export function injectFault(lab: LabInfo, kind: FaultKind, host: string): Fault {
+/**
+ * One running VM of the host dies, as a crashed VM process would: the simulator's guest namespace (its
+ * `pick`-th, in name order) and every process in it go; VirtualBox then reports the VM aborted. Nothing to
+ * clear: bringing it back is the next apply's job.
+ */
+function vmKilled(lab: LabInfo, host: string, pick: number): Fault {
+  const guests = sh(['ip', 'netns', 'list']).split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(`${lab.name}-${host}-`)).sort();
+  const victim = guests[pick % Math.max(guests.length, 1)];
+  if (victim) {
+    for (const pid of sh(['ip', 'netns', 'pids', victim]).split('\n').filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    sh(['ip', 'netns', 'del', victim]);
+  }
+  return { kind: 'vm-killed', host, clear: async () => undefined };
+}
+
+export function injectFault(lab: LabInfo, kind: FaultKind, host: string, pick = 0): Fault {
   switch (kind) {
     case 'sshd-kill':
       return killSshd(lab, host);
@@ -120,5 +142,7 @@ export function injectFault(lab: LabInfo, kind: FaultKind, host: string): Fault 
       return packetLoss(lab, host, 30);
     case 'vboxmanage-fails':
       return vboxFails(lab, host);
+    case 'vm-killed':
+      return vmKilled(lab, host, pick);
   }
 }
