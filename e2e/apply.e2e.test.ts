@@ -13,6 +13,7 @@ import { inProcessClient } from '../src/api/client';
 import type { ApplyProgress, PlanView, StatusReport } from '../src/api/contract';
 import { createService } from '../src/api/service';
 import type { DatacenterInput } from '../src/model/document';
+import { proxyVmName } from '../src/overlay/names';
 import { APPLY_HOSTS, removeLeftovers, threeHostDocument } from './apply-fixture';
 import { labUp } from './lab/lab';
 import { dcodIn } from './support/cli';
@@ -59,6 +60,8 @@ async function planJson(): Promise<PlanView> {
 const pending = (view: PlanView) => view.plan.operations.filter((o) => o.action !== 'noop');
 
 const vmsOf = (doc: DatacenterInput, host: string) => Object.entries(doc.placement ?? {}).filter(([, h]) => h === host).map(([vm]) => vm).sort();
+/** A host's VMs and, since every VM here has NICs on switches, the datacenter's overlay proxy beside them. */
+const withProxy = (doc: DatacenterInput, host: string) => [...vmsOf(doc, host), proxyVmName(DC)].sort();
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'dcod-apply-e2e-'));
@@ -112,7 +115,7 @@ describe('validate', () => {
 });
 
 describe('apply', () => {
-  it('builds the document from empty: every VM running where it is placed, on its switches, with its volume', async () => {
+  it('builds the document from empty: every VM running where it is placed, on its switches, with its volume, and a proxy per host', async () => {
     await writeDoc(threeHostDocument(DC));
     const r = await dcod('apply', '-f', file, '--yes');
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
@@ -123,8 +126,8 @@ describe('apply', () => {
 
     const doc = threeHostDocument(DC);
     for (const host of APPLY_HOSTS) {
-      expect(await vboxList(host, 'runningvms')).toEqual(vmsOf(doc, host));
-      expect(guestNamespaces(host)).toHaveLength(4);
+      expect(await vboxList(host, 'runningvms')).toEqual(withProxy(doc, host));
+      expect(guestNamespaces(host)).toHaveLength(4 + 1); // the proxy runs as a guest too
     }
     expect(await vboxList('h4', 'vms')).toEqual([]);
     const vm1 = await showVm('h1', 'vm1');
@@ -165,7 +168,10 @@ describe('apply', () => {
     doc.placement = { ...placement, vm5: 'h1' };
     await writeDoc(doc);
 
-    const ops = pending(await planJson());
+    const all = pending(await planJson());
+    // The overlay follows the VMs (vm2's and vm5's MACs leave h2, h2 no longer carries sw2): checked by the convergence below.
+    const ops = all.filter((o) => o.resource.kind === 'vm');
+    expect(all.filter((o) => o.resource.kind !== 'vm').every((o) => ['proxy', 'switch', 'router'].includes(o.resource.kind))).toBe(true);
     expect([...new Set(ops.map((o) => o.resource.name))].sort()).toEqual(['vm1', 'vm2', 'vm5']);
     expect(ops.filter((o) => o.resource.name === 'vm1').every((o) => o.target.host === 'h1' && o.action !== 'delete' && o.action !== 'create')).toBe(true);
     expect(ops.filter((o) => o.resource.name === 'vm2').map((o) => o.action)).toContain('delete');
@@ -174,8 +180,8 @@ describe('apply', () => {
 
     const r = await dcod('apply', '-f', file, '--yes');
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    for (const host of APPLY_HOSTS) expect(await vboxList(host, 'runningvms')).toEqual(vmsOf(doc, host));
-    expect(await vboxList('h2', 'vms')).toEqual(vmsOf(doc, 'h2'));
+    for (const host of APPLY_HOSTS) expect(await vboxList(host, 'runningvms')).toEqual(withProxy(doc, host));
+    expect(await vboxList('h2', 'vms')).toEqual(withProxy(doc, 'h2'));
     expect(await showVm('h1', 'vm1')).toContain('intnet3="dcod-vni-5004"');
     expect(await showVm('h1', 'vm5')).toContain('intnet1="dcod-vni-5001"');
     expect(pending(await planJson())).toEqual([]);
@@ -250,7 +256,7 @@ describe('a host lost in the middle of an apply', () => {
     const again = await dcod('apply', '-f', file, '--yes');
     expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
     expect(pending(await planJson())).toEqual([]);
-    for (const host of APPLY_HOSTS) expect(await vboxList(host, 'runningvms')).toEqual(vmsOf(doc, host));
+    for (const host of APPLY_HOSTS) expect(await vboxList(host, 'runningvms')).toEqual(withProxy(doc, host));
     expect(await showVm('h3', 'vm6')).toContain('memory=192');
   });
 });
@@ -271,7 +277,7 @@ describe('adopt', () => {
 });
 
 describe('destroy', () => {
-  it('deletes everything the document owns and nothing else', async () => {
+  it('deletes everything the document owns, proxies included, and nothing else', async () => {
     const foreign = await sshHost('h1', 'VBoxManage createvm --name not-ours --register');
     expect(foreign.code, foreign.stderr).toBe(0);
     try {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ActivityLog } from '../activity/log';
 import { configPaths, type ConfigPaths } from '../config-paths';
 import { HostsService } from '../hosts/hosts-service';
@@ -9,7 +10,8 @@ import { version } from '../version';
 import { ApplyService } from '../apply/apply-service';
 import { loadInventory } from '../inventory/inventory';
 import { drift } from '../plan/drift';
-import { plan } from '../plan/planner';
+import { corePlanner, planWith } from '../plan/planner';
+import { OverlayService } from '../overlay/overlay-service';
 // Traffic and capture:
 import { CaptureService } from '../capture/capture-service';
 import { TrafficService } from '../traffic/traffic-service';
@@ -71,13 +73,25 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     onDiscovery: (candidate) => events.emit('discovery.update', candidate),
   });
 
+  // The overlay (proxies, switches, DHCP, routers): its key and the proxies' known_hosts sit beside the inventory.
+  const inventory = async () => (await loadInventory(paths.inventory)).hosts;
+  const overlay = await OverlayService.create({ configDir: path.dirname(paths.inventory), inventory, runnerFor: (host) => pool.runnerFor(host) });
+  const runnerForProxy = (host: string) => overlay.runnerForProxy(host);
+  /** Every read of the hosts also reads their proxies, so a plan sees the overlay as it is now. */
+  const refresh = async () => {
+    const observed = await hosts.refresh();
+    await overlay.observe(observed);
+    return observed;
+  };
+
   // Documents, plans and apply.
   const documents = new ApplyService({
-    planner: (desired, observed) => plan(desired, observed),
+    planner: (desired, observed) => planWith([corePlanner, overlay.planner], desired, observed),
     drift: (desired, observed) => drift(desired, observed),
-    refresh: () => hosts.refresh(),
-    inventory: async () => (await loadInventory(paths.inventory)).hosts,
+    refresh,
+    inventory,
     runnerFor: (host) => pool.runnerFor(host),
+    runnerForProxy,
     onProgress: (progress) => events.emit('apply.progress', progress),
     log: (level, source, message) => activity.add(level, source, message),
   });
@@ -86,20 +100,22 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
   const inventoryHosts = async () => (await hosts.list()).map((v) => v.host);
   const traffic = new TrafficService({
     inventory: inventoryHosts,
-    refresh: () => hosts.refresh(),
+    refresh,
     runnerFor: (host) => pool.runnerFor(host),
+    runnerForProxy,
     onSnapshot: (snapshot) => events.emit('traffic.snapshot', snapshot),
   });
   events.on('hosts.observed', (observed) => traffic.observed(observed));
   const captures = new CaptureService({
     inventory: inventoryHosts,
-    refresh: () => hosts.refresh(),
+    refresh,
+    runnerForProxy,
     onProgress: (progress) => events.emit('capture.progress', progress),
   });
 
   // Datacenter snapshots, through the same host reads and connections as apply.
-  const snapshots = new SnapshotService({ inventory: async () => (await loadInventory(paths.inventory)).hosts, refresh: () => hosts.refresh(), runnerFor: (host) => pool.runnerFor(host) });
-  const bundles = new BundleService({ inventory: async () => (await loadInventory(paths.inventory)).hosts, refresh: () => hosts.refresh(), runnerFor: (host) => pool.runnerFor(host) }, (p) => events.emit('bundle.progress', p));
+  const snapshots = new SnapshotService({ inventory, refresh, runnerFor: (host) => pool.runnerFor(host) });
+  const bundles = new BundleService({ inventory, refresh, runnerFor: (host) => pool.runnerFor(host) }, (p) => events.emit('bundle.progress', p));
 
   const handlers: Handlers = {
     'app.info': (_params, origin) => ({ name: 'DCoD', version, transport: origin.transport, platform: process.platform }),
@@ -162,7 +178,7 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     },
     on: (event, listener) => events.on(event, listener),
     close: async () => {
-      await Promise.all([traffic.stop(), captures.close()]);
+      await Promise.all([traffic.stop(), captures.close(), overlay.close()]);
       await pool.close();
     },
   };

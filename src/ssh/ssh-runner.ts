@@ -36,6 +36,7 @@ type Connected = { readonly client: ssh2.Client; readonly closed: Promise<void> 
 
 /** How long a forced stream's channel may take to close before it is given up. */
 const FORCE_ABANDON_MS = 1000;
+const CLOSE_GRACE_MS = 2000;
 
 /**
  * One persistent SSH connection to a host, multiplexing command channels with bounded concurrency.
@@ -141,7 +142,11 @@ export class SshRunner implements StreamingRunner {
     this.connection = undefined;
     if (!conn) return;
     conn.client.end();
+    // A peer that vanished (a proxy VM just deleted, a host cut off) never answers the goodbye: its socket
+    // would keep the process alive until TCP gives up, so it is dropped after a short grace.
+    const force = setTimeout(() => conn.client.destroy(), CLOSE_GRACE_MS);
     await conn.closed;
+    clearTimeout(force);
   }
 
   private connected(): Promise<Connected> {
