@@ -3,7 +3,7 @@ import type { HostView, ObservedHost } from '../../src/api/contract';
 import { doc, sw, vm, vol } from './doc.testkit';
 import { moveNodes, updateEntity } from './edits';
 import { HOST_MIN } from './geometry';
-import { buildGraph, EXTRA_DATACENTER, reuse, type GraphInput, type HostData, type VmData } from './graph';
+import { buildGraph, EXTRA_DATACENTER, EXTRA_ROLE, reuse, type GraphInput, type HostData, type VmData } from './graph';
 import type { Datacenter } from './model';
 import { placeDiagnostics, validate } from './validation';
 
@@ -15,7 +15,7 @@ const observed = (host: string, vms: { name: string; state: string; dc?: string 
     hostInfo: { processorCount: 8, memorySizeMb: 32768 },
     bridgedInterfaces: [],
     internalNetworks: [],
-    vms: vms.map((v) => ({ name: v.name, state: v.state, extraData: { [EXTRA_DATACENTER]: v.dc ?? 'lab' } })),
+    vms: vms.map((v) => ({ name: v.name, state: v.state, extraData: { [EXTRA_DATACENTER]: v.dc ?? 'lab', [EXTRA_ROLE]: v.name.startsWith('dcod-') ? 'proxy' : 'vm' } })),
     warnings: [],
     observedAt: '2026-01-01T00:00:00Z',
     ...over,
@@ -37,7 +37,7 @@ const dc = doc({
   placement: { web: 'h1', db: 'h1', new: 'h2', loose: 'h9' },
   layout: { 'host:h1': { x: 100, y: 50 }, 'vm:web': { x: 16, y: 80 } },
 });
-const hosts = [view('h1', observed('h1', [{ name: 'web', state: 'running' }, { name: 'db', state: 'running' }, { name: 'other', state: 'running', dc: 'else' }])), view('h2', observed('h2', [{ name: 'new', state: 'poweroff', dc: 'x' }])), view('h3')];
+const hosts = [view('h1', observed('h1', [{ name: 'web', state: 'running' }, { name: 'db', state: 'running' }, { name: 'other', state: 'running', dc: 'else' }, { name: 'old', state: 'poweroff' }, { name: 'dcod-proxy-h1', state: 'running' }])), view('h2', observed('h2', [{ name: 'new', state: 'poweroff', dc: 'x' }])), view('h3')];
 
 describe('document → canvas', () => {
   const g = buildGraph(input(dc, { hosts }));
@@ -62,6 +62,11 @@ describe('document → canvas', () => {
     expect(node('vm:web').data as VmData).toMatchObject({ observed: 'running', observedHost: 'h1', nics: 2, bridged: 1, disks: 1 });
     const moved = buildGraph(input({ ...dc, placement: { ...dc.placement, web: 'h2' } }, { hosts }));
     expect((moved.nodes.find((n) => n.id === 'vm:web')!.data as VmData).status).toBe('moving');
+  });
+
+  it("shows this datacenter's VMs the hosts run that the document no longer has, read-only, in their host", () => {
+    expect(node('vm:old')).toMatchObject({ parentId: 'host:h1', draggable: false, connectable: false, data: { status: 'orphan', observed: 'poweroff', observedHost: 'h1' } });
+    expect(g.nodes.some((n) => n.id.startsWith('vm:dcod-'))).toBe(false); // the overlay's proxy is not a VM of the document
   });
 
   it('draws NICs, router interfaces and disks as edges, skipping references to nothing', () => {

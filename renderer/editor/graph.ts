@@ -40,9 +40,10 @@ export type HostData = Flagged & {
 /**
  * How a VM compares with what its host reports (for display; the plan says exactly what will happen):
  * `new` not on any host yet, `ok` as desired, `drift` there but not in the desired power state, `moving`
- * on another host than placed, `unknown` its host can't be read.
+ * on another host than placed, `unknown` its host can't be read, `orphan` on a host but no longer in the
+ * document (the plan deletes it; undoing the edit that removed it brings it back).
  */
-export type VmStatus = 'new' | 'ok' | 'drift' | 'moving' | 'unknown';
+export type VmStatus = 'new' | 'ok' | 'drift' | 'moving' | 'unknown' | 'orphan';
 
 export type VmData = Flagged & {
   readonly kind: 'vm';
@@ -99,10 +100,12 @@ export type EditorEdge = Edge<LinkData, 'link'>;
 // ------------------------------------------------------------------------------------------- observed
 
 /**
- * The extradata key the core tags a datacenter's VMs with. The contract doesn't export it (it lives in
- * src/model/tags.ts, out of the renderer's reach), so it is repeated here.
+ * The extradata keys the core tags a datacenter's VMs with (and `vm`, the role of a document VM as
+ * opposed to an overlay proxy). The contract doesn't export them (they live in src/model/tags.ts, out of
+ * the renderer's reach), so they are repeated here.
  */
 export const EXTRA_DATACENTER = 'dcod/datacenter';
+export const EXTRA_ROLE = 'dcod/role';
 
 export interface SeenVm {
   readonly host: string;
@@ -114,7 +117,7 @@ export function observedVms(datacenter: string, hosts: readonly HostView[]): Map
   const seen = new Map<string, SeenVm>();
   for (const h of hosts) {
     for (const vm of h.observed?.vms ?? []) {
-      if (vm.extraData[EXTRA_DATACENTER] === datacenter && !seen.has(vm.name)) seen.set(vm.name, { host: h.host.name, state: vm.state });
+      if (vm.extraData[EXTRA_DATACENTER] === datacenter && vm.extraData[EXTRA_ROLE] === 'vm' && !seen.has(vm.name)) seen.set(vm.name, { host: h.host.name, state: vm.state });
     }
   }
   return seen;
@@ -240,6 +243,19 @@ export function buildGraph(input: GraphInput): Graph {
     nodes.push({ ...base(id, vm.name), type: 'vm', position, width: NODE_SIZE.vm.width, height: NODE_SIZE.vm.height, data, ...(host === undefined ? {} : { parentId: nodeId('host', host) }) });
   }
 
+  // The datacenter's VMs the hosts still run that the document no longer has: shown where they are,
+  // read-only, so what an apply will delete is on the canvas before it happens.
+  const inDoc = new Set(doc.vms.map((v) => v.name));
+  const orphanIndex = new Map<string, number>();
+  for (const [name, s] of seen) {
+    if (inDoc.has(name) || !vmsOn.has(s.host)) continue;
+    const i = (vmsOn.get(s.host)!.length) + (orphanIndex.get(s.host) ?? 0);
+    orphanIndex.set(s.host, (orphanIndex.get(s.host) ?? 0) + 1);
+    const id = nodeId('vm', name);
+    const data: VmData = { kind: 'vm', name, cpus: 0, memoryMb: 0, power: 'stopped', observed: s.state, observedHost: s.host, status: 'orphan', nics: 0, bridged: 0, disks: 0, problems: 0 };
+    nodes.push({ ...base(id, name), type: 'vm', position: gridSlot(i), width: NODE_SIZE.vm.width, height: NODE_SIZE.vm.height, data, parentId: nodeId('host', s.host), draggable: false, connectable: false });
+  }
+
   const ports = new Map<string, number>();
   const port = (sw: string) => ports.set(sw, (ports.get(sw) ?? 0) + 1);
   const switches = new Set(doc.switches.map((s) => s.name));
@@ -317,6 +333,7 @@ function sameNode(a: EditorNode, b: EditorNode): boolean {
     a.height === b.height &&
     Boolean(a.selected) === Boolean(b.selected) &&
     a.className === b.className &&
+    a.draggable === b.draggable &&
     shallowEqual(a.data, b.data)
   );
 }

@@ -12,6 +12,7 @@ const STATUS: Readonly<Record<VmStatus, (d: VmData) => string>> = {
   drift: (d) => `${d.observed ?? '?'} → ${d.power}`,
   moving: (d) => `on ${d.observedHost ?? '?'} → move`,
   unknown: () => 'host unreachable',
+  orphan: (d) => `${d.observed ?? '?'} · not in the document → delete`,
 };
 
 function VmNode({ data, selected }: NodeProps<EditorNode>) {
@@ -24,7 +25,7 @@ function VmNode({ data, selected }: NodeProps<EditorNode>) {
       <div className="node-text">
         <div className="node-name">{d.name}</div>
         <div className="node-facts">
-          {d.cpus} vCPU · {formatMb(d.memoryMb)}
+          {d.status === 'orphan' ? `on ${d.observedHost ?? '?'}` : `${d.cpus} vCPU · ${formatMb(d.memoryMb)}`}
           {d.image ? ` · ${d.image}` : ''}
           {d.bridged ? ' · bridged' : ''}
         </div>

@@ -31,7 +31,13 @@ function InspectorPanel() {
   else if (ref?.kind === 'host') body = host ? <HostInfo host={host} doc={doc} /> : null;
   else if (ref?.kind === 'vm') {
     const vm = doc.vms.find((v) => v.name === ref.name);
-    body = vm && <VmForm key={vm.name} vm={vm} doc={doc} placed={placed} hostNames={hostNames} />;
+    body = vm ? (
+      <VmForm key={vm.name} vm={vm} doc={doc} placed={placed} hostNames={hostNames} />
+    ) : (
+      <p className="muted" data-testid="inspector-orphan">
+        <strong>{ref.name}</strong> runs on a host but is no longer in the document: the next apply deletes it. Undo the edit that removed it to keep it.
+      </p>
+    );
   } else if (ref?.kind === 'switch') {
     const sw = doc.switches.find((v) => v.name === ref.name);
     body = sw && <SwitchForm key={sw.name} sw={sw} doc={doc} placed={placed} />;
