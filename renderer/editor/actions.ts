@@ -131,6 +131,10 @@ function addHere(kind: EntityKind) {
   };
 }
 
+/** A one-letter key that adds a node of a kind (no modifier: Ctrl+D is Duplicate). */
+const addKey = (kind: EntityKind, letter: string, label: string) =>
+  define({ name: `add${kind[0]!.toUpperCase()}${kind.slice(1)}`, label, keys: [letter.toUpperCase()], group: 'Add', undo: 'record', keyTest: (e) => plain(e) && !e.shiftKey && key(e, letter), perform: addHere(kind) });
+
 /** One node's move at the end of a drag: where it landed and, for a VM, the host it landed in. */
 export interface Move {
   readonly id: string;
@@ -364,10 +368,10 @@ export const actions = {
   }),
 
   // ---------------------------------------------------------------------------------------------- add
-  addVm: define({ name: 'addVm', label: 'New VM (in the selected host)', keys: ['V'], group: 'Add', undo: 'record', keyTest: (e) => plain(e) && !e.shiftKey && key(e, 'v'), perform: addHere('vm') }),
-  addSwitch: define({ name: 'addSwitch', label: 'New switch', keys: ['S'], group: 'Add', undo: 'record', keyTest: (e) => plain(e) && !e.shiftKey && key(e, 's'), perform: addHere('switch') }),
-  addRouter: define({ name: 'addRouter', label: 'New router', keys: ['R'], group: 'Add', undo: 'record', keyTest: (e) => plain(e) && !e.shiftKey && key(e, 'r'), perform: addHere('router') }),
-  addVolume: define({ name: 'addVolume', label: 'New volume', keys: ['D'], group: 'Add', undo: 'record', keyTest: (e) => plain(e) && !e.shiftKey && key(e, 'd'), perform: addHere('volume') }),
+  addVm: addKey('vm', 'v', 'New VM (in the selected host)'),
+  addSwitch: addKey('switch', 's', 'New switch'),
+  addRouter: addKey('router', 'r', 'New router'),
+  addVolume: addKey('volume', 'd', 'New volume'),
 
   // --------------------------------------------------------------------------------------------- view
   layout: define({

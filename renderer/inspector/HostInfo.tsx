@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import StatusText from '../hosts/StatusText';
 import { formatMb } from '../hosts/status';
 import type { HostData } from '../editor/graph';
 import { nodeId } from '../editor/ids';
@@ -11,12 +12,7 @@ function HostInfo({ host, doc }: { host: HostData; doc: Datacenter }) {
   return (
     <div className="inspector-form" data-testid="inspector-host">
       <h4 className="inspector-title">{host.name}</h4>
-      <div className={`status status-${host.tone}`}>
-        <span className="status-label">
-          <span className="status-dot" aria-hidden="true" />
-          {host.status}
-        </span>
-      </div>
+      <StatusText status={{ tone: host.tone, label: host.status }} />
       {!host.known && <p className="field-error">Not in the inventory: add it in the Hosts panel, or move its VMs to another host.</p>}
       <dl className="facts">
         <dt>vCPUs placed</dt>

@@ -1,6 +1,7 @@
 import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import ResourceBar from '../hosts/ResourceBar';
+import StatusText from '../hosts/StatusText';
 import { formatMb, type Gauge } from '../hosts/status';
 import type { EditorNode, HostData } from '../editor/graph';
 import ProblemBadge from './ProblemBadge';
@@ -23,12 +24,7 @@ function HostNode({ data, selected }: NodeProps<EditorNode>) {
       <header className="host-node-head">
         <span className="node-icon node-icon-host" aria-hidden="true" />
         <span className="node-name">{d.name}</span>
-        <span className={`status status-${d.tone}`}>
-          <span className="status-label">
-            <span className="status-dot" aria-hidden="true" />
-            {d.status}
-          </span>
-        </span>
+        <StatusText status={{ tone: d.tone, label: d.status }} />
         <span className="host-node-count">
           {d.vmCount} VM{d.vmCount === 1 ? '' : 's'}
         </span>

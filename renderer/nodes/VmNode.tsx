@@ -2,8 +2,7 @@ import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { formatMb } from '../hosts/status';
 import type { EditorNode, VmData, VmStatus } from '../editor/graph';
-import Port from './Port';
-import ProblemBadge from './ProblemBadge';
+import NodeCard from './NodeCard';
 
 /** What the chip on a VM says, by how it compares with its host's report. */
 const STATUS: Readonly<Record<VmStatus, (d: VmData) => string>> = {
@@ -19,23 +18,17 @@ function VmNode({ data, selected }: NodeProps<EditorNode>) {
   const d = data as VmData;
   const running = d.status === 'ok' && d.observed === 'running';
   return (
-    <div className={`node node-vm vm-${d.status}${running ? ' vm-running' : ''}${selected ? ' is-selected' : ''}${d.problem ? ' has-problem' : ''}`} data-testid={`node-vm-${d.name}`} data-status={d.status} data-observed={d.observed}>
-      <Port side="top" />
-      <span className="node-icon node-icon-vm" aria-hidden="true" />
-      <div className="node-text">
-        <div className="node-name">{d.name}</div>
-        <div className="node-facts">
-          {d.status === 'orphan' ? `on ${d.observedHost ?? '?'}` : `${d.cpus} vCPU · ${formatMb(d.memoryMb)}`}
-          {d.image ? ` · ${d.image}` : ''}
-          {d.bridged ? ' · bridged' : ''}
-        </div>
-        <div className={`vm-chip vm-chip-${d.status}`} data-testid="vm-status">
-          <span className="vm-dot" aria-hidden="true" />
-          {STATUS[d.status](d)}
-        </div>
+    <NodeCard kind="vm" name={d.name} selected={selected} problem={d.problem} problems={d.problems} port="top" modifiers={` vm-${d.status}${running ? ' vm-running' : ''}`} attrs={{ 'data-status': d.status, 'data-observed': d.observed }}>
+      <div className="node-facts">
+        {d.status === 'orphan' ? `on ${d.observedHost ?? '?'}` : `${d.cpus} vCPU · ${formatMb(d.memoryMb)}`}
+        {d.image ? ` · ${d.image}` : ''}
+        {d.bridged ? ' · bridged' : ''}
       </div>
-      <ProblemBadge problem={d.problem} count={d.problems} />
-    </div>
+      <div className={`vm-chip vm-chip-${d.status}`} data-testid="vm-status">
+        <span className="vm-dot" aria-hidden="true" />
+        {STATUS[d.status](d)}
+      </div>
+    </NodeCard>
   );
 }
 
