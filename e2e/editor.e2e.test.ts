@@ -110,6 +110,41 @@ describe('the datacenter editor, in Chromium', () => {
     await page.getByTestId('undo').click();
     await expect.poll(() => hostCount(page, 'h1')).toBe('2 VMs');
     await screenshot(page, 'editor-04-undone');
+
+    // A volume dropped on a VM is attached to it; a router dropped above is cabled to both switches.
+    const vm1 = await box(page.getByTestId('node-vm-vm1'));
+    await dropFromPalette(page, 'volume', middle(vm1));
+    await page.getByTestId('node-volume-disk1').waitFor();
+    await expect(page.getByTestId('node-vm-vm1').getAttribute('class')).resolves.toContain('node-vm');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(5);
+    const n1 = await box(page.getByTestId('node-switch-net1'));
+    const n2 = await box(page.getByTestId('node-switch-net2'));
+    await dropFromPalette(page, 'router', { x: (n1.x + n2.x + n2.width) / 2, y: n1.y - 70 });
+    const router = page.getByTestId('node-router-router1');
+    await router.getByTestId('node-problem').waitFor(); // no interface yet
+    await connect(page, router, page.getByTestId('node-switch-net1'));
+    await connect(page, router, page.getByTestId('node-switch-net2'));
+    await expect.poll(() => router.textContent()).toContain('2 interfaces');
+    await screenshot(page, 'editor-04a-volume-router');
+
+    // Shift+drag boxes h2's VMs; Delete removes both; undo brings them back.
+    const hb = await box(h2);
+    await page.keyboard.down('Shift');
+    await drag(page, { x: hb.x + 4, y: hb.y + 70 }, { x: hb.x + hb.width - 4, y: hb.y + hb.height - 4 });
+    await page.keyboard.up('Shift');
+    await expect(page.getByTestId('inspect-selected').textContent()).resolves.toMatch(/^(vm3, vm4|vm4, vm3) and 2 cables$/);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => hostCount(page, 'h2')).toBe('0 VMs');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => hostCount(page, 'h2')).toBe('2 VMs');
+
+    // Auto layout, with its progress bar, then fit.
+    await page.getByTestId('auto-layout').click();
+    await page.getByTestId('canvas-progress').waitFor({ state: 'detached' });
+    await page.getByTestId('fit').click();
+    await page.waitForTimeout(400);
+    await screenshot(page, 'editor-04b-auto-layout');
+    await expect(page.getByTestId('undo').getAttribute('title')).resolves.toMatch(/^Undo Auto layout/);
     expect(errors).toEqual([]);
   });
 

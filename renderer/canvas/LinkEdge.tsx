@@ -3,7 +3,7 @@ import { memo } from 'react';
 import type { EditorEdge } from '../editor/graph';
 import { borderPoint } from './border-point';
 
-const LABEL_AT = 0.28;
+const LABEL_OFFSET = 18;
 
 const box = (n: InternalNode) => ({ x: n.internals.positionAbsolute.x, y: n.internals.positionAbsolute.y, width: n.measured.width ?? n.width ?? 0, height: n.measured.height ?? n.height ?? 0 });
 
@@ -20,9 +20,12 @@ function LinkEdge({ id, source, target, data, selected }: EdgeProps<EditorEdge>)
   const p = borderPoint(a, { x: b.x + b.width / 2, y: b.y + b.height / 2 });
   const q = borderPoint(b, { x: a.x + a.width / 2, y: a.y + a.height / 2 });
   const kind = data?.kind ?? 'nic';
-  // The label belongs to the source end (a VM's NIC, a router's address): put it nearer that end.
-  const lx = p.x + (q.x - p.x) * LABEL_AT;
-  const ly = p.y + (q.y - p.y) * LABEL_AT;
+  // The label belongs to the source end (a VM's NIC, a router's address): just off that end, where it
+  // stays clear of the host header a cable may cross.
+  const len = Math.hypot(q.x - p.x, q.y - p.y) || 1;
+  const along = Math.min(LABEL_OFFSET, len / 2);
+  const lx = p.x + ((q.x - p.x) / len) * along;
+  const ly = p.y + ((q.y - p.y) / len) * along;
   return (
     <>
       <BaseEdge id={id} path={`M${p.x},${p.y} L${q.x},${q.y}`} className={`link link-${kind}${selected ? ' is-selected' : ''}`} interactionWidth={14} />

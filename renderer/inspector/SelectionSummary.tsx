@@ -2,17 +2,22 @@ import { memo } from 'react';
 import { parseNodeId } from '../editor/ids';
 import { useEditor } from '../store/editor';
 
-/** Several things selected: what they are, and the one thing to do to all of them. */
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** Several things selected: what they are (nodes by name, cables by count), and what to do to all of them. */
 function SelectionSummary({ ids }: { ids: readonly string[] }) {
-  const removable = ids.filter((id) => parseNodeId(id)?.kind !== 'host');
+  const nodes = ids.flatMap((id) => parseNodeId(id) ?? []);
+  const cables = ids.length - nodes.length;
+  const removable = ids.filter((id) => parseNodeId(id)?.kind !== 'host').length;
   return (
     <div className="inspector-form" data-testid="inspector-several">
-      <p>
-        <strong>{ids.length}</strong> selected: {ids.map((id) => parseNodeId(id)?.name ?? id).join(', ')}
+      <p data-testid="inspect-selected">
+        {nodes.map((n) => n.name).join(', ')}
+        {cables ? `${nodes.length ? ' and ' : ''}${plural(cables, 'cable')}` : ''}
       </p>
-      {removable.length > 0 && (
+      {removable > 0 && (
         <button type="button" className="danger" data-testid="inspect-delete-all" onClick={() => useEditor.getState().run('delete', undefined)}>
-          Delete {removable.length}
+          Delete {plural(removable, 'item')}
         </button>
       )}
       <p className="muted">Ctrl+C / Ctrl+V copies them with their connections; Ctrl+D duplicates.</p>
