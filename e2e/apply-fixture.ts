@@ -2,8 +2,11 @@
  * The document the apply e2e tests and bench/apply build: 3 hosts, 12 empty VMs (4 per host), 4 switches
  * (each VM has NICs on two of them), 4 volumes (on the first 4 VMs).
  */
+import { execFileSync } from 'node:child_process';
+import { expect } from 'vitest';
 import type { DatacenterInput } from '../src/model/document';
-import { sshHost } from './support/lab';
+import type { CliResult } from './support/cli';
+import { currentLab, sshHost } from './support/lab';
 
 export const APPLY_HOSTS = ['h1', 'h2', 'h3'] as const;
 
@@ -42,4 +45,29 @@ export async function removeLeftovers(host: string, dc: string): Promise<void> {
   ].join('\n');
   const r = await sshHost(host, 'sh -s', { input: script });
   if (r.code !== 0) throw new Error(`cleaning ${host} failed: ${r.stderr}`);
+}
+
+/** Adds lab hosts to a `dcod`'s inventory by the lab's key. */
+export async function addLabHosts(dcod: (...args: string[]) => Promise<CliResult>, names: readonly string[]): Promise<void> {
+  const lab = currentLab();
+  for (const name of names) {
+    const h = lab.hosts.find((x) => x.name === name)!;
+    const r = await dcod('hosts', 'add', h.name, h.address, '--user', lab.user, '--key', lab.keyPath);
+    expect(r.code, r.stderr).toBe(0);
+  }
+}
+
+/** Names in `VBoxManage list vms|runningvms` on a lab host. */
+export async function vboxList(host: string, what: 'vms' | 'runningvms'): Promise<string[]> {
+  const r = await sshHost(host, `VBoxManage list ${what}`);
+  expect(r.code, r.stderr).toBe(0);
+  return [...r.stdout.matchAll(/^"(.*)" \{[0-9a-f-]+\}$/gm)].map((m) => m[1]!).sort();
+}
+
+/** Running guests of a lab host: the simulator's network namespaces `<lab>-<host>-<id>`. */
+export function guestNamespaces(host: string): string[] {
+  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(`${currentLab().name}-${host}-`));
 }

@@ -10,12 +10,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { PlanView, StatusReport } from '../src/api/contract';
 import { journalPath, readJournal } from '../src/apply/journal';
-import { APPLY_HOSTS, removeLeftovers, threeHostDocument } from './apply-fixture';
+import { addLabHosts, APPLY_HOSTS, removeLeftovers, threeHostDocument } from './apply-fixture';
 import { dcodIn, spawnDcod } from './support/cli';
-import { currentLab } from './support/lab';
 
 const DC = 'e2ers';
-const lab = currentLab();
 let dir: string;
 let file: string;
 const dcod = dcodIn(() => dir);
@@ -23,11 +21,7 @@ const dcod = dcodIn(() => dir);
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'dcod-apply-resume-e2e-'));
   file = path.join(dir, 'datacenter.yaml');
-  for (const name of APPLY_HOSTS) {
-    const h = lab.hosts.find((x) => x.name === name)!;
-    const r = await dcod('hosts', 'add', h.name, h.address, '--user', lab.user, '--key', lab.keyPath);
-    expect(r.code, r.stderr).toBe(0);
-  }
+  await addLabHosts(dcod, APPLY_HOSTS);
   await writeFile(file, stringify(threeHostDocument(DC)));
 });
 

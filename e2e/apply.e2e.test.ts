@@ -14,7 +14,7 @@ import type { ApplyProgress, PlanView, StatusReport } from '../src/api/contract'
 import { createService } from '../src/api/service';
 import type { DatacenterInput } from '../src/model/document';
 import { proxyVmName } from '../src/overlay/names';
-import { APPLY_HOSTS, removeLeftovers, threeHostDocument } from './apply-fixture';
+import { addLabHosts, APPLY_HOSTS, guestNamespaces, removeLeftovers, threeHostDocument, vboxList } from './apply-fixture';
 import { labUp } from './lab/lab';
 import { dcodIn } from './support/cli';
 import { currentLab, sshHost } from './support/lab';
@@ -30,21 +30,6 @@ async function writeDoc(doc: DatacenterInput): Promise<void> {
   await writeFile(file, stringify(doc));
 }
 const readDoc = async (): Promise<DatacenterInput> => parse(await readFile(file, 'utf8')) as DatacenterInput;
-
-/** Names in `VBoxManage list vms|runningvms` on a lab host. */
-async function vboxList(host: string, what: 'vms' | 'runningvms'): Promise<string[]> {
-  const r = await sshHost(host, `VBoxManage list ${what}`);
-  expect(r.code, r.stderr).toBe(0);
-  return [...r.stdout.matchAll(/^"(.*)" \{[0-9a-f-]+\}$/gm)].map((m) => m[1]!).sort();
-}
-
-/** Running guests of a lab host: the simulator's network namespaces `<lab>-<host>-<id>`. */
-function guestNamespaces(host: string): string[] {
-  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.split(' ')[0]!)
-    .filter((n) => n.startsWith(`${lab.name}-${host}-`));
-}
 
 async function showVm(host: string, vm: string): Promise<string> {
   const r = await sshHost(host, `VBoxManage showvminfo ${vm} --machinereadable`);
@@ -66,10 +51,7 @@ const withProxy = (doc: DatacenterInput, host: string) => [...vmsOf(doc, host), 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'dcod-apply-e2e-'));
   file = path.join(dir, 'datacenter.yaml');
-  for (const h of lab.hosts.filter((x) => x.kind === 'virtualbox')) {
-    const r = await dcod('hosts', 'add', h.name, h.address, '--user', lab.user, '--key', lab.keyPath);
-    expect(r.code, r.stderr).toBe(0);
-  }
+  await addLabHosts(dcod, lab.hosts.filter((x) => x.kind === 'virtualbox').map((h) => h.name));
 });
 
 afterAll(async () => {

@@ -4,7 +4,6 @@
  * them, DHCP, the router); the VMs get addresses and reach each other across hosts and through the
  * router; a second apply has nothing to do; `destroy` leaves the hosts clean, proxies included.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,7 @@ import { stringify } from 'yaml';
 import type { PlanView } from '../src/api/contract';
 import type { DatacenterInput } from '../src/model/document';
 import { proxyVmName } from '../src/overlay/names';
-import { removeLeftovers } from './apply-fixture';
+import { addLabHosts, guestNamespaces, removeLeftovers, vboxList } from './apply-fixture';
 import { until } from './overlay/driver';
 import { dcodIn } from './support/cli';
 import { currentLab, inNetns, sshHost } from './support/lab';
@@ -40,21 +39,6 @@ const lab = currentLab();
 let dir: string;
 let file: string;
 const dcod = dcodIn(() => dir);
-
-/** Names in `VBoxManage list vms` on a lab host. */
-async function vms(host: string): Promise<string[]> {
-  const r = await sshHost(host, 'VBoxManage list vms');
-  expect(r.code, r.stderr).toBe(0);
-  return [...r.stdout.matchAll(/^"(.*)" \{[0-9a-f-]+\}$/gm)].map((m) => m[1]!).sort();
-}
-
-/** Running guests of a lab host: the simulator's network namespaces `<lab>-<host>-<id>`. */
-function guestNamespaces(host: string): string[] {
-  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.split(' ')[0]!)
-    .filter((n) => n.startsWith(`${lab.name}-${host}-`));
-}
 
 /** The namespace of a running VM: the simulator names it after the first 8 hex digits of the VM's UUID. */
 async function netnsOf(vm: VmName): Promise<string> {
@@ -83,11 +67,7 @@ async function pending(): Promise<PlanView['plan']['operations']> {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'dcod-datacenter-e2e-'));
   file = path.join(dir, 'datacenter.yaml');
-  for (const name of HOSTS) {
-    const h = lab.hosts.find((x) => x.name === name)!;
-    const r = await dcod('hosts', 'add', h.name, h.address, '--user', lab.user, '--key', lab.keyPath);
-    expect(r.code, r.stderr).toBe(0);
-  }
+  await addLabHosts(dcod, HOSTS);
   await writeFile(file, stringify(DOCUMENT));
 });
 
@@ -106,7 +86,7 @@ describe('a datacenter with switches, DHCP and a router', () => {
     expect(r.stdout).toMatch(/Apply complete: \d+ done, 0 failed, 0 skipped/);
     for (const host of HOSTS) {
       const placed = Object.entries(PLACEMENT).filter(([, h]) => h === host).map(([vm]) => vm);
-      expect(await vms(host)).toEqual([...placed, proxyVmName(DC)].sort());
+      expect(await vboxList(host, 'vms')).toEqual([...placed, proxyVmName(DC)].sort());
     }
   });
 
@@ -138,7 +118,7 @@ describe('a datacenter with switches, DHCP and a router', () => {
     const r = await dcod('destroy', '-f', file, '--yes');
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     for (const host of HOSTS) {
-      expect(await vms(host)).toEqual([]);
+      expect(await vboxList(host, 'vms')).toEqual([]);
       expect(guestNamespaces(host)).toEqual([]);
     }
     expect((await dcod('plan', '-f', file, '--destroy')).stdout).toContain('No changes');
