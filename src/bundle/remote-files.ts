@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable, type Writable } from 'node:stream';
+import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SFTPWrapper } from 'ssh2';
 import { DcodError } from '../errors';
@@ -22,9 +22,58 @@ interface RemoteFs {
 
 type SftpCapable = HostRunner & { sftp<T>(work: (s: SFTPWrapper) => Promise<T>): Promise<T> };
 
+/** Reads in flight at once, and their size: one at a time (ssh2's own read stream) waits a round trip per 32 KiB. */
+const READS_IN_FLIGHT = 128;
+const READ_BYTES = 32 << 10;
+
+const call = <T>(f: (cb: (err: Error | null | undefined, value: T) => void) => void): Promise<T> =>
+  new Promise((resolve, reject) => f((err, value) => (err ? reject(err) : resolve(value))));
+
+/**
+ * A host file as a stream of its bytes in order, with READS_IN_FLIGHT SFTP reads outstanding: memory
+ * stays at READS_IN_FLIGHT × READ_BYTES (the consumer's backpressure stops new reads), and the link is
+ * kept full.
+ */
+export function sftpReader(s: Pick<SFTPWrapper, 'open' | 'fstat' | 'read' | 'close'>, file: string): Readable {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const handle = await call<Buffer>((cb) => s.open(file, 'r', cb));
+    try {
+      const size = (await call<{ size: number }>((cb) => s.fstat(handle, cb))).size;
+      const readAt = async (pos: number, len: number): Promise<Buffer> => {
+        const buf = Buffer.allocUnsafe(len);
+        let got = 0;
+        while (got < len) {
+          const n = await new Promise<number>((resolve, reject) => s.read(handle, buf, got, len - got, pos + got, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+          if (n === 0) break;
+          got += n;
+        }
+        return got === len ? buf : buf.subarray(0, got);
+      };
+      const inFlight: Promise<Buffer>[] = [];
+      let next = 0;
+      const fill = () => {
+        while (inFlight.length < READS_IN_FLIGHT && next < size) {
+          const read = readAt(next, Math.min(READ_BYTES, size - next));
+          read.catch(() => undefined); // awaited in order below; this only keeps a failure from being "unhandled" meanwhile
+          inFlight.push(read);
+          next += READ_BYTES;
+        }
+      };
+      fill();
+      while (inFlight.length) {
+        const chunk = await inFlight.shift()!;
+        fill();
+        yield chunk;
+      }
+    } finally {
+      await call<void>((cb) => s.close(handle, cb)).catch(() => undefined);
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false, highWaterMark: READ_BYTES });
+}
+
 const sftpFs = (s: SFTPWrapper): RemoteFs => ({
-  // 256 KiB reads, a few in flight: near the link's speed at a bounded buffer.
-  read: (file) => s.createReadStream(file, { highWaterMark: 256 << 10 }),
+  read: (file) => sftpReader(s, file),
   write: (file) => s.createWriteStream(file),
   size: (file) => new Promise((resolve, reject) => s.stat(file, (err, st) => (err ? reject(err) : resolve(st.size)))),
   rename: (from, to) => new Promise((resolve, reject) => s.rename(from, to, (err) => (err ? reject(err) : resolve()))),
