@@ -132,7 +132,7 @@ describe('the datacenter editor, in Chromium', () => {
     await page.keyboard.down('Shift');
     await drag(page, { x: hb.x + 4, y: hb.y + 70 }, { x: hb.x + hb.width - 4, y: hb.y + hb.height - 4 });
     await page.keyboard.up('Shift');
-    await expect(page.getByTestId('inspect-selected').textContent()).resolves.toMatch(/^(vm3, vm4|vm4, vm3) and 2 cables$/);
+    await expect(page.getByTestId('inspect-selected').textContent()).resolves.toMatch(/^(vm3, vm4|vm4, vm3), with 2 cables$/);
     await page.keyboard.press('Delete');
     await expect.poll(() => hostCount(page, 'h2')).toBe('0 VMs');
     await page.keyboard.press('Control+z');

@@ -3,6 +3,8 @@ import { parseNodeId } from '../editor/ids';
 import { useEditor } from '../store/editor';
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+/** How many names are spelled out before "and N more". */
+const NAMES_SHOWN = 12;
 
 /** Several things selected: what they are (nodes by name, cables by count), and what to do to all of them. */
 function SelectionSummary({ ids }: { ids: readonly string[] }) {
@@ -12,8 +14,12 @@ function SelectionSummary({ ids }: { ids: readonly string[] }) {
   return (
     <div className="inspector-form" data-testid="inspector-several">
       <p data-testid="inspect-selected">
-        {nodes.map((n) => n.name).join(', ')}
-        {cables ? `${nodes.length ? ' and ' : ''}${plural(cables, 'cable')}` : ''}
+        {nodes
+          .slice(0, NAMES_SHOWN)
+          .map((n) => n.name)
+          .join(', ')}
+        {nodes.length > NAMES_SHOWN ? ` and ${nodes.length - NAMES_SHOWN} more` : ''}
+        {cables ? `${nodes.length ? ', with ' : ''}${plural(cables, 'cable')}` : ''}
       </p>
       {removable > 0 && (
         <button type="button" className="danger" data-testid="inspect-delete-all" onClick={() => useEditor.getState().run('delete', undefined)}>
