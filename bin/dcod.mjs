@@ -4,4 +4,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Exit as soon as the verb is done: a keepalive timer or a half-closed SSH channel left by a failed host
+// must never keep a finished command (or the script that ran it) waiting. stdout/stderr are synchronous
+// for files and pipes on POSIX, so nothing printed is lost.
+process.exit(await main(process.argv.slice(2)));
