@@ -14,18 +14,15 @@ export interface AppState {
   readonly theme: Theme;
   readonly connection: ConnectionState;
   readonly activity: readonly ActivityEntry[];
-  readonly selection: readonly string[];
   setTheme(theme: Theme): void;
   setConnection(state: ConnectionState): void;
   addActivity(entries: readonly ActivityEntry[]): void;
-  select(ids: readonly string[]): void;
 }
 
 export const useApp = create<AppState>()((set) => ({
   theme: loadSession<Theme>('theme', 'dark', isTheme),
   connection: 'connecting',
   activity: [],
-  selection: [],
   setTheme: (theme) => {
     saveSession('theme', theme);
     set({ theme });
@@ -38,5 +35,4 @@ export const useApp = create<AppState>()((set) => ({
       for (const e of entries) bySeq.set(e.seq, e);
       return { activity: [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-ACTIVITY_SHOWN) };
     }),
-  select: (selection) => set({ selection }),
 }));
