@@ -58,6 +58,9 @@ export interface ApplyFlags {
 export async function reviewAndApply(client: ApiClient, view: PlanView, flags: ApplyFlags): Promise<void> {
   if (!flags.json) process.stdout.write(renderPlan(view, flags));
   if (isEmpty(view.plan)) {
+    // The hosts match, so an apply cut off after its work was done (commands run on after a killed CLI)
+    // is finished: applying the empty plan records that in the journal.
+    if (view.interrupted) await client.call('apply.run', { file: view.file, planId: view.planId });
     if (flags.json) printJson({ plan: view, result: null });
     return;
   }

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { ApiClient } from '../api/contract';
 import type { PlanView } from '../apply/apply-service';
 import type { ApplyResult } from '../apply/engine';
 import type { Operation } from '../plan/plan';
-import { progressLine, renderResult } from './apply';
+import { progressLine, renderResult, reviewAndApply } from './apply';
 import { renderPlan } from './plan';
 
 const op = (action: Operation['action'], summary: string, reason: string, commands: string[][] = []): Operation => ({
@@ -66,5 +67,21 @@ describe('apply output', () => {
       ],
     };
     expect(renderResult(result)).toBe('Apply FAILED: 1 done, 1 failed, 0 skipped (3 execs, 2.5 s).\n  b: host h2: start VM b on h2: connection reset [HOST_UNREACHABLE, retryable]\n    $ VBoxManage startvm b\n');
+  });
+});
+
+describe('reviewAndApply', () => {
+  it('applies an empty plan only to close an apply that was cut off: the hosts match, so it is finished', async () => {
+    const calls: string[] = [];
+    const client: ApiClient = { call: async (name: string) => (calls.push(name), null as never), on: () => () => undefined } as ApiClient;
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await reviewAndApply(client, view([]), { yes: true });
+      expect(calls).toEqual([]);
+      await reviewAndApply(client, view([], { interrupted: { planId: 'ef'.repeat(32), docVersion: 'cd'.repeat(32), time: '2026-01-01T00:00:00Z', operations: 12, done: 10 } }), { yes: true });
+      expect(calls).toEqual(['apply.run']);
+    } finally {
+      write.mockRestore();
+    }
   });
 });
