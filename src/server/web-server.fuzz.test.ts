@@ -7,30 +7,17 @@
  * Only calls without side effects beyond the temp core are sent: a unit test must not reach the network.
  */
 import fc from 'fast-check';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { tempCore } from '../api/core.testkit';
 import { ERROR_CODES } from '../errors';
-import { startWebServer, type WebServer } from './web-server';
+import type { WebServer } from './web-server';
+import { useTestServer } from './web-server.testkit';
 
+const web = useTestServer();
 let server: WebServer;
-let root: string;
-let dispose: () => Promise<void>;
-
-beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'dcod-webfuzz-'));
-  await writeFile(path.join(root, 'index.html'), '<!doctype html><title>DCoD</title>');
-  const temp = await tempCore();
-  dispose = temp.dispose;
-  server = await startWebServer({ service: temp.core, staticRoot: root });
-});
-afterAll(async () => {
-  await server.close();
-  await dispose();
-  await rm(root, { recursive: true });
+beforeAll(() => {
+  server = web();
 });
 
 const SAFE_METHODS = ['app.info', 'activity.list', 'activity.add', 'hosts.list', 'hosts.remove', 'hosts.acceptKey', 'doc.validate', 'status.get', 'traffic.snapshot', 'traffic.history', 'capture.status', 'capture.stop', 'snapshot.list', 'no.such', '', '__proto__', 'constructor', 'toString', 'hosts.list\u0000', 'x'.repeat(100)];

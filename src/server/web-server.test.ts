@@ -1,29 +1,15 @@
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { webSocketClient } from '../api/client';
 import type { ActivityEntry } from '../api/contract';
-import { tempCore } from '../api/core.testkit';
 import { DcodError } from '../errors';
-import { startWebServer, type WebServer } from './web-server';
+import type { WebServer } from './web-server';
+import { useTestServer } from './web-server.testkit';
 
+const web = useTestServer();
 let server: WebServer;
-let root: string;
-let dispose: () => Promise<void>;
-
-beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'dcod-web-'));
-  await writeFile(path.join(root, 'index.html'), '<!doctype html><title>DCoD</title>');
-  const temp = await tempCore();
-  dispose = temp.dispose;
-  server = await startWebServer({ service: temp.core, staticRoot: root });
-});
-afterAll(async () => {
-  await server.close();
-  await dispose();
-  await rm(root, { recursive: true });
+beforeAll(() => {
+  server = web();
 });
 
 const apiUrl = (query = `?token=${server.token}`) => `ws://127.0.0.1:${server.port}/api${query}`;
