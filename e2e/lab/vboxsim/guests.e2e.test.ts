@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentLab, inNetns, sshHost, type LabHost } from '../../support/lab';
 import { DMI_OEM_VBOX_REV, DMI_SYSTEM_PRODUCT, encodeApplianceConfig, PROXY_PRODUCT } from './dmi';
+import { until } from '../../support/until';
 
 const lab = currentLab();
 const [h1, h2] = lab.hosts.filter((h) => h.kind === 'virtualbox') as [LabHost, LabHost | undefined];
@@ -32,15 +33,6 @@ async function netnsOf(host: LabHost, vm: string): Promise<string> {
   return `${prefix(host)}${(await uuidOf(host, vm)).replace(/-/g, '').slice(0, 8)}`;
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 async function ping(ns: string, address: string): Promise<boolean> {
   return (await inNetns(ns, ['ping', '-c', '1', '-W', '1', address])).code === 0;
