@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DcodError, withContext } from '../../src/errors';
@@ -78,6 +78,8 @@ export async function labDown(name: string = DEFAULT_LAB): Promise<void> {
     await endProcesses(() => orphanDaemons(dir, []));
     await removeNamespaces(labNamespaces(name));
     await rm(dir, { recursive: true, force: true });
+    // The last lab down takes the shared parent folder with it (rmdir refuses while another lab lives).
+    await rmdir(LAB_ROOT).catch(() => undefined);
   } catch (err) {
     throw withContext(`taking lab ${name} down`, err);
   }
