@@ -8,6 +8,11 @@ import { promisify } from 'node:util';
 
 const pexec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/**
+ * A CLI call that runs longer is killed and reported as failed (code -1), so a hung command fails its test
+ * instead of stalling the run; a cleanup hook that ignores the result then still ends within its timeout.
+ */
+const CLI_TIMEOUT_MS = 170_000;
 
 export interface CliResult {
   readonly stdout: string;
@@ -23,11 +28,12 @@ function argv(dir: string, args: readonly string[]): string[] {
 export function dcodIn(dir: () => string): (...args: string[]) => Promise<CliResult> {
   return async (...args) => {
     try {
-      const { stdout, stderr } = await pexec(process.execPath, argv(dir(), args), { cwd: ROOT, maxBuffer: 64 << 20 });
+      const { stdout, stderr } = await pexec(process.execPath, argv(dir(), args), { cwd: ROOT, maxBuffer: 64 << 20, timeout: CLI_TIMEOUT_MS, killSignal: 'SIGKILL' });
       return { stdout, stderr, code: 0 };
     } catch (err) {
-      const e = err as { stdout: string; stderr: string; code: number };
-      return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+      const e = err as { stdout: string; stderr: string; code: number | null; killed?: boolean };
+      if (e.killed) return { stdout: e.stdout, stderr: `${e.stderr}\n(killed: dcod ${args.join(' ')} ran over ${CLI_TIMEOUT_MS} ms)`, code: -1 };
+      return { stdout: e.stdout, stderr: e.stderr, code: e.code ?? -1 };
     }
   };
 }
