@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KnownHosts } from '../src/ssh/known-hosts';
 import { SshRunner, type SshAuth } from '../src/ssh/ssh-runner';
 import { run } from './lab/run';
+import { injectFault } from './support/faults';
 import { currentLab } from './support/lab';
 
 const lab = currentLab();
@@ -82,6 +83,19 @@ describe('SshRunner against a real sshd', () => {
     expect((await r.run(['true'])).code).toBe(0);
     await r.close();
     await expect(r.run(['true'])).rejects.toThrow(/the connection was closed/);
+  });
+
+  it('closes within its grace when the peer vanished, instead of waiting out TCP on a half-closed socket', async () => {
+    const r = await connect(password);
+    expect((await r.run(['true'])).code).toBe(0);
+    const cut = injectFault(lab, 'link-down', host.name); // like a proxy VM deleted under its connection
+    try {
+      const started = performance.now();
+      await r.close();
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      await cut.clear();
+    }
   });
 
   it('reports an unreachable host as HOST_UNREACHABLE, retryable', async () => {

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { Semaphore } from '../concurrency/semaphore';
@@ -32,7 +33,8 @@ export interface SshRunnerOptions {
   readonly backoffMs?: number;
 }
 
-type Connected = { readonly client: ssh2.Client; readonly closed: Promise<void> };
+/** `sock` is ours, not ssh2's: once ended, ssh2's own destroy() no longer reaches a socket whose peer vanished. */
+type Connected = { readonly client: ssh2.Client; readonly sock: net.Socket; readonly closed: Promise<void> };
 
 /** How long a forced stream's channel may take to close before it is given up. */
 const FORCE_ABANDON_MS = 1000;
@@ -142,9 +144,10 @@ export class SshRunner implements StreamingRunner {
     this.connection = undefined;
     if (!conn) return;
     conn.client.end();
-    // A peer that vanished (a proxy VM just deleted, a host cut off) never answers the goodbye: its socket
-    // would keep the process alive until TCP gives up, so it is dropped after a short grace.
-    const force = setTimeout(() => conn.client.destroy(), CLOSE_GRACE_MS);
+    // A peer that vanished (a proxy VM just deleted, a host cut off) never answers the goodbye: its socket,
+    // half-closed in FIN_WAIT, would keep the process alive until TCP gives up (many minutes), so it is
+    // dropped after a short grace.
+    const force = setTimeout(() => conn.sock.destroy(), CLOSE_GRACE_MS);
     await conn.closed;
     clearTimeout(force);
   }
@@ -175,12 +178,12 @@ export class SshRunner implements StreamingRunner {
   private connectOnce(): Promise<Connected> {
     const { host, port, username, auth } = this.target;
     const client = new ssh2.Client();
+    const sock = new net.Socket();
     let keyProblem: DcodError | undefined;
     let pinning: Promise<void> = Promise.resolve();
 
     const config: ConnectConfig = {
-      host,
-      port,
+      sock,
       username,
       readyTimeout: this.opts.connectTimeoutMs ?? 10_000,
       keepaliveInterval: this.opts.keepaliveMs ?? 10_000,
@@ -220,16 +223,17 @@ export class SshRunner implements StreamingRunner {
         void closed.then(() => {
           if (this.connection) this.connection = undefined; // the next exec reconnects
         });
-        pinning.then(() => resolve({ client, closed }), reject);
+        pinning.then(() => resolve({ client, sock, closed }), reject);
       });
       // `on`, not `once`: after a handshake timeout ssh2 reports the socket's later end as a second
       // error, which would otherwise be an uncaught exception. The first one decides; the socket goes.
       client.on('error', (err: Error & { level?: string; code?: string }) => {
         reject(keyProblem ?? classifyConnectError(err, this.label));
-        client.destroy();
+        sock.destroy();
       });
       try {
-        client.connect(config);
+        client.connect(config); // it starts the handshake on the socket's 'connect'
+        sock.connect({ host, port });
       } catch (err) {
         reject(new DcodError('BAD_REQUEST', `${this.label}: ${(err as Error).message}`));
       }
