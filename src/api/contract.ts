@@ -16,6 +16,9 @@ import type { InventoryHost } from '../inventory/schema';
 // Documents, plans and apply (src/apply):
 import type { AdoptResult, ApplyProgress, PlanView, StatusReport, ValidationReport } from '../apply/apply-service';
 import type { ApplyResult } from '../apply/engine';
+import { Datacenter } from '../model/document';
+import type { LocatedDiagnostic } from '../model/document-file';
+import type { PlanPreview } from '../plan/preview';
 
 // Traffic and capture (src/traffic, src/capture):
 import type { CaptureProgress } from '../capture/capture-service';
@@ -31,6 +34,14 @@ export type { ErrorInfo } from '../errors';
 export type { Candidate, HostView, InventoryHost, ObservedHost };
 export type { CaptureProgress, HostVniRates, NicRates, SourceState, TrafficSnapshot, TrafficStatus, VniHistory, VniRates };
 export type { AdoptResult, ApplyProgress, ApplyResult, PlanView, StatusReport, ValidationReport };
+// The document model is pure data and pure checks: the editor builds and validates documents with the
+// core's own schema, so its live messages are exactly `dcod validate`'s.
+export { API_VERSION, Datacenter, emptyDatacenter, Name, VNI_MAX, VNI_MIN } from '../model/document';
+export type { DatacenterInput, Image, Nic, PowerState, Router, Switch, Vm, Volume } from '../model/document';
+export { validateDocument, type ValidationContext } from '../model/validate';
+export type { Diagnostic } from '../diagnostics';
+export type { LocatedDiagnostic, PlanPreview };
+export type { Action as PlanAction, Command, Operation, Plan, ResourceRef, Target } from '../plan/plan';
 export type { RestoreResult, SnapshotSummary, VmOutcome };
 export type { BundleManifest, BundleProgress, ImportPlan, ImportResult };
 
@@ -73,6 +84,11 @@ export const callParams = {
   // Documents, plans and apply: `file` is the datacenter.yaml on the core's machine.
   'doc.validate': z.object({ file: z.string().min(1) }).strict(),
   'doc.adopt': z.object({ file: z.string().min(1), host: z.string().min(1), vm: z.string().min(1) }).strict(),
+  'doc.read': z.object({ file: z.string().min(1) }).strict(),
+  /** Saved only if the file is still at `baseVersion` (null: a new file); otherwise INVALID_STATE. */
+  'doc.write': z.object({ file: z.string().min(1), document: Datacenter, baseVersion: z.string().regex(/^[0-9a-f]{64}$/, 'a version from doc.read or doc.write (64 hex digits)').nullable() }).strict(),
+  /** The plan of an unsaved document against the hosts as last read: no file, no host touched. */
+  'plan.preview': z.object({ document: z.unknown() }).strict(),
   'plan.make': z.object({ file: z.string().min(1), destroy: z.boolean().optional() }).strict(),
   /** Only a plan the core made (plan.make) or persisted: a UI never sends commands to run. */
   'apply.run': z.object({ file: z.string().min(1), planId: z.string().regex(/^[0-9a-f]{64}$/, 'a plan id from plan.make (64 hex digits)') }).strict(),
@@ -120,6 +136,9 @@ export interface CallResults {
   'discovery.run': readonly Candidate[];
   'doc.validate': ValidationReport;
   'doc.adopt': AdoptResult;
+  'doc.read': { readonly file: string; readonly document: Datacenter; readonly version: string; readonly diagnostics: readonly LocatedDiagnostic[] };
+  'doc.write': { readonly file: string; readonly version: string };
+  'plan.preview': PlanPreview;
   'plan.make': PlanView;
   'apply.run': ApplyResult;
   'status.get': StatusReport;

@@ -9,8 +9,12 @@ import { version } from '../version';
 // Documents, plans and apply:
 import { ApplyService } from '../apply/apply-service';
 import { loadInventory } from '../inventory/inventory';
+import { loadDocumentFile, saveDocumentFileFrom } from '../model/document-file';
+import { Datacenter } from '../model/document';
+import type { ObservedHost } from '../hosts/observed';
 import { drift } from '../plan/drift';
 import { corePlanner, planWith } from '../plan/planner';
+import { previewPlan } from '../plan/preview';
 import { OverlayService } from '../overlay/overlay-service';
 // Traffic and capture:
 import { CaptureService } from '../capture/capture-service';
@@ -85,8 +89,10 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
   };
 
   // Documents, plans and apply.
+  /** One planner for the plans applied and the editor's previews, so a preview is what plan.make would say. */
+  const planner = (desired: Datacenter, observed: readonly ObservedHost[]) => planWith([corePlanner, overlay.planner], desired, observed);
   const documents = new ApplyService({
-    planner: (desired, observed) => planWith([corePlanner, overlay.planner], desired, observed),
+    planner,
     drift: (desired, observed) => drift(desired, observed),
     refresh,
     inventory,
@@ -143,6 +149,20 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     // Documents, plans and apply.
     'doc.validate': (params) => documents.validate(params.file),
     'doc.adopt': (params) => documents.adopt(params.file, params.host, params.vm),
+    'doc.read': async (params) => {
+      const { file, document, version, diagnostics } = await loadDocumentFile(params.file);
+      return { file, document, version, diagnostics };
+    },
+    'doc.write': async (params) => {
+      const file = path.resolve(params.file);
+      const version = await saveDocumentFileFrom(file, Datacenter.parse(params.document), params.baseVersion);
+      activity.add('info', 'core', `${file} saved (version ${version.slice(0, 12)})`);
+      return { file, version };
+    },
+    'plan.preview': async (params) => {
+      const views = await hosts.list();
+      return previewPlan(planner, params.document, { inventory: views.map((v) => v.host), observed: views.flatMap((v) => (v.observed ? [v.observed] : [])) });
+    },
     'plan.make': (params) => documents.makePlan(params.file, params.destroy ? { destroy: true } : {}),
     'apply.run': (params) => documents.apply(params.file, params.planId),
     'status.get': (params) => documents.status(params.file),

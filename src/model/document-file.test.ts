@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalYaml, documentVersion, formatLocated, loadDocumentFile, parseDocumentText, pathSegments, saveDocumentFile } from './document-file';
+import { canonicalYaml, documentVersion, formatLocated, loadDocumentFile, parseDocumentText, pathSegments, saveDocumentFile, saveDocumentFileFrom } from './document-file';
 
 const GOOD = `apiVersion: dcod.dev/v1
 kind: Datacenter
@@ -97,5 +97,38 @@ describe('canonical form and version', () => {
     const err = await loadDocumentFile(file).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'INVALID_DOCUMENT', message: expect.stringMatching(/^2 errors in the document:\n/) });
     await expect(loadDocumentFile(path.join(dir, 'none.yaml'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('saveDocumentFileFrom (the editor\'s save)', () => {
+  it('writes a new file from null and then only from the version it holds; a stale base is refused with INVALID_STATE and the file kept', async () => {
+    const file = path.join(dir, 'datacenter.yaml');
+    const doc = parseDocumentText(GOOD).document!;
+    const v1 = await saveDocumentFileFrom(file, doc, null);
+    expect(v1).toBe(documentVersion(doc));
+    await expect(saveDocumentFileFrom(file, doc, null)).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/changed since it was read \(it did not exist, it is at version/) });
+    const bigger = { ...doc, vms: [{ ...doc.vms[0]!, cpus: 2 }] };
+    const v2 = await saveDocumentFileFrom(file, bigger, v1);
+    expect((await loadDocumentFile(file)).version).toBe(v2);
+    await expect(saveDocumentFileFrom(file, doc, v1)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    expect((await loadDocumentFile(file)).document).toEqual(bigger);
+  });
+
+  it('counts a file edited by hand into something invalid, or removed, as changed', async () => {
+    const file = path.join(dir, 'datacenter.yaml');
+    const doc = parseDocumentText(GOOD).document!;
+    const v1 = await saveDocumentFileFrom(file, doc, null);
+    await writeFile(file, 'vms: [');
+    await expect(saveDocumentFileFrom(file, doc, v1)).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/no longer parses/) });
+    await rm(file);
+    await expect(saveDocumentFileFrom(file, doc, v1)).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/is gone/) });
+  });
+
+  it('lets only one of two saves from the same base through', async () => {
+    const file = path.join(dir, 'datacenter.yaml');
+    const doc = parseDocumentText(GOOD).document!;
+    const v1 = await saveDocumentFileFrom(file, doc, null);
+    const results = await Promise.allSettled([2, 3].map((cpus) => saveDocumentFileFrom(file, { ...doc, vms: [{ ...doc.vms[0]!, cpus }] }, v1)));
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
   });
 });

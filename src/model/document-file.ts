@@ -144,9 +144,44 @@ export function documentVersion(document: Datacenter): string {
 
 /** Writes the document atomically (a crash leaves the old file or the new one); returns its version. */
 export async function saveDocumentFile(file: string, document: Datacenter): Promise<string> {
+  return saveCanonical(path.resolve(file), document);
+}
+
+async function saveCanonical(file: string, document: Datacenter): Promise<string> {
   const parsed = validateDocument(Datacenter.parse(document));
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.document || errors.length) throw new DcodError('INVALID_DOCUMENT', `refusing to save an invalid document:\n${formatLocated(file, errors)}`);
-  await writeFileAtomic(path.resolve(file), canonicalYaml(parsed.document));
+  await writeFileAtomic(file, canonicalYaml(parsed.document));
   return documentVersion(parsed.document);
+}
+
+/** Saves in this process, by absolute path: each waits for the one before, so check-then-write is not torn. */
+const saving = new Map<string, Promise<unknown>>();
+
+/**
+ * The editor's save: writes only if the file is still at `baseVersion` (`null`: there must be no file
+ * yet), so a change made elsewhere since the editor read it — a text editor, another window, `dcod
+ * adopt` — is refused with INVALID_STATE instead of silently overwritten. A file that no longer parses
+ * counts as changed. Returns the new version.
+ */
+export async function saveDocumentFileFrom(file: string, document: Datacenter, baseVersion: string | null): Promise<string> {
+  const absolute = path.resolve(file);
+  const save = async () => {
+    const text = await readFile(absolute, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw new DcodError('FILE_ERROR', `can't read the document ${absolute}: ${err.code ?? err.message}`);
+    });
+    const current = text === null ? null : (parseDocumentText(text).version ?? 'unreadable');
+    if (current !== baseVersion) {
+      const was = baseVersion === null ? 'did not exist' : `was at version ${baseVersion.slice(0, 12)}`;
+      const now = current === null ? 'is gone' : current === 'unreadable' ? 'no longer parses' : `is at version ${current.slice(0, 12)}`;
+      throw new DcodError('INVALID_STATE', `${absolute} changed since it was read (it ${was}, it ${now}): reopen it to see the change, or save under another name`);
+    }
+    return saveCanonical(absolute, document);
+  };
+  const queued = (saving.get(absolute) ?? Promise.resolve()).then(save, save);
+  const tail = queued.catch(() => undefined);
+  saving.set(absolute, tail);
+  void tail.then(() => saving.get(absolute) === tail && saving.delete(absolute));
+  return queued;
 }
