@@ -8,8 +8,12 @@ import HostsPanel from './panels/HostsPanel';
 import InspectorPanel from './panels/InspectorPanel';
 import PalettePanel from './panels/PalettePanel';
 import { useApp } from './store/app';
+import { ClientContext } from './review/client-context';
+import DocumentBar from './review/DocumentBar';
+import ReviewPanel from './review/ReviewPanel';
 import { bindEditorToHosts } from './store/editor';
 import { bindHosts, loadHosts } from './store/hosts';
+import { bindReview } from './store/review';
 import TrafficView from './traffic/TrafficView';
 import DatacenterOps from './snapshot/DatacenterOps';
 
@@ -50,44 +54,50 @@ export default function App({ connection }: { connection: Connection }) {
 
   // The canvas shows the hosts the hosts slice holds.
   useEffect(() => bindEditorToHosts(), []);
+  // The pending-changes counter follows the canvas; apply progress lands on its nodes.
+  useEffect(() => bindReview(connection.client), [connection]);
 
   return (
-    <ReactFlowProvider>
-      <div className="app" data-testid="app">
-        <header className="topbar">
-          <img src={logo} alt="" className="logo" />
-          <h1>DCoD</h1>
-          <span className="subtitle">Datacenter on Desk</span>
-          <span className="spacer" />
-          <span className={`conn conn-${state}`} data-testid="connection" title={`via ${connection.transport}`}>
-            {CONNECTION_LABEL[state]}
-          </span>
-          <button type="button" aria-pressed={trafficOpen} onClick={() => setTrafficOpen(!trafficOpen)}>
-            Traffic
-          </button>
-          <button type="button" aria-pressed={opsOpen} onClick={() => setOpsOpen(!opsOpen)}>
-            Snapshots &amp; bundles
-          </button>
-          <button type="button" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="Toggle theme">
-            {theme === 'dark' ? 'Light' : 'Dark'} theme
-          </button>
-        </header>
-        <aside className="left">
-          <HostsPanel client={connection.client} />
-          <PalettePanel />
-        </aside>
-        <main className="center">
-          <Canvas />
-          <TrafficView client={connection.client} open={trafficOpen} onClose={() => setTrafficOpen(false)} />
-          <DatacenterOps client={connection.client} open={opsOpen} onClose={() => setOpsOpen(false)} />
-        </main>
-        <aside className="right">
-          <InspectorPanel />
-        </aside>
-        <footer className="bottom">
-          <ActivityPanel />
-        </footer>
-      </div>
-    </ReactFlowProvider>
+    <ClientContext.Provider value={connection.client}>
+      <ReactFlowProvider>
+        <div className="app" data-testid="app">
+          <header className="topbar">
+            <img src={logo} alt="" className="logo" />
+            <h1>DCoD</h1>
+            <span className="subtitle">Datacenter on Desk</span>
+            <DocumentBar client={connection.client} />
+            <span className="spacer" />
+            <span className={`conn conn-${state}`} data-testid="connection" title={`via ${connection.transport}`}>
+              {CONNECTION_LABEL[state]}
+            </span>
+            <button type="button" aria-pressed={trafficOpen} onClick={() => setTrafficOpen(!trafficOpen)}>
+              Traffic
+            </button>
+            <button type="button" aria-pressed={opsOpen} onClick={() => setOpsOpen(!opsOpen)}>
+              Snapshots &amp; bundles
+            </button>
+            <button type="button" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="Toggle theme">
+              {theme === 'dark' ? 'Light' : 'Dark'} theme
+            </button>
+          </header>
+          <aside className="left">
+            <HostsPanel client={connection.client} />
+            <PalettePanel />
+          </aside>
+          <main className="center">
+            <Canvas />
+            <TrafficView client={connection.client} open={trafficOpen} onClose={() => setTrafficOpen(false)} />
+            <DatacenterOps client={connection.client} open={opsOpen} onClose={() => setOpsOpen(false)} />
+            <ReviewPanel client={connection.client} />
+          </main>
+          <aside className="right">
+            <InspectorPanel />
+          </aside>
+          <footer className="bottom">
+            <ActivityPanel />
+          </footer>
+        </div>
+      </ReactFlowProvider>
+    </ClientContext.Provider>
   );
 }

@@ -1,10 +1,12 @@
 import { memo, type ReactNode } from 'react';
+import { nodeId } from '../editor/ids';
+import NodeOpStatus from '../review/NodeOpStatus';
 import Port from './Port';
 import ProblemBadge from './ProblemBadge';
 
 /**
  * The card every document node is drawn as: its port, its kind's icon, its name, a few lines of facts,
- * and the problem badge. `modifiers` are extra classes (a VM's status), `attrs` extra data-* attributes.
+ * the apply's progress on it, and the problem badge. `modifiers` are extra classes (a VM's status), `attrs` extra data-* attributes.
  */
 function NodeCard({ kind, name, selected, problem, problems, port, modifiers = '', attrs, children }: {
   kind: 'vm' | 'switch' | 'router' | 'volume';
@@ -24,6 +26,7 @@ function NodeCard({ kind, name, selected, problem, problems, port, modifiers = '
       <div className="node-text">
         <div className="node-name">{name}</div>
         {children}
+        <NodeOpStatus id={nodeId(kind, name)} />
       </div>
       <ProblemBadge problem={problem} count={problems} />
     </div>

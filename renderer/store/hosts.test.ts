@@ -1,33 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ApiClient, Candidate, EventName, Events, HostView, ObservedHost } from '../../src/api/contract';
+import type { Candidate, HostView, ObservedHost } from '../../src/api/contract';
 import { DcodError } from '../../src/errors';
+import { fakeClient } from './client.testkit';
 import { applyObserved, endRefresh, mergeCandidates, refreshHosts, runDiscovery, startRefresh, useHosts } from './hosts';
 import { UI_STATE_STORAGE } from './storage';
 
 const cand = (address: string, over: Partial<Candidate> = {}): Candidate => ({ address, port: 22, os: 'linux', source: 'sweep', ...over });
 const view = (name: string): HostView => ({ host: { name, address: `10.0.0.${name.length}`, port: 22, os: 'linux', user: 'dcod', auth: { method: 'agent' } } });
 const obs = (host: string, reachable = true): ObservedHost => ({ host, reachable, vbox: null, bridgedInterfaces: [], internalNetworks: [], vms: [], warnings: [], observedAt: '2026-01-01T00:00:00Z' });
-
-/** A client whose calls are scripted, and which can emit events the way the core would. */
-function fakeClient(calls: Partial<Record<string, (params: unknown, emit: <E extends EventName>(e: E, d: Events[E]) => void) => unknown>>) {
-  const listeners = new Map<string, Set<(d: unknown) => void>>();
-  const emit = <E extends EventName>(e: E, d: Events[E]) => listeners.get(e)?.forEach((l) => l(d));
-  const made: string[] = [];
-  const client = {
-    async call(name: string, params?: unknown) {
-      made.push(name);
-      const impl = calls[name];
-      if (!impl) throw new DcodError('INTERNAL', `unexpected call ${name}`);
-      return impl(params, emit);
-    },
-    on(event: string, l: (d: unknown) => void) {
-      if (!listeners.has(event)) listeners.set(event, new Set());
-      listeners.get(event)!.add(l);
-      return () => listeners.get(event)!.delete(l);
-    },
-  } as unknown as ApiClient;
-  return { client, made, emit };
-}
 
 const initial = useHosts.getState();
 beforeEach(() => useHosts.setState(initial, true));

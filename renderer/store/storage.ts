@@ -45,6 +45,26 @@ export const UI_STATE_STORAGE = {
   trafficVersion: 'nowhere',
   trafficShownVersion: 'nowhere',
   trafficCaptures: 'nowhere',
+  // The review slice (store/review.ts): the file path is a preference; everything else is the core's answer.
+  docFile: 'session',
+  docVersion: 'nowhere',
+  savedDoc: 'nowhere',
+  docBusy: 'nowhere',
+  docNote: 'nowhere',
+  docError: 'nowhere',
+  preview: 'nowhere',
+  previewOf: 'nowhere',
+  previewError: 'nowhere',
+  reviewOpen: 'nowhere',
+  reviewing: 'nowhere',
+  reviewed: 'nowhere',
+  reviewError: 'nowhere',
+  applying: 'nowhere',
+  appliedPlan: 'nowhere',
+  opStatus: 'nowhere',
+  nodeStatus: 'nowhere',
+  applyResult: 'nowhere',
+  applyError: 'nowhere',
 } as const satisfies Record<string, Keep>;
 
 export type UiStateKey = keyof typeof UI_STATE_STORAGE;

@@ -42,6 +42,8 @@ export { validateDocument, type ValidationContext } from '../model/validate';
 export type { Diagnostic } from '../diagnostics';
 export type { LocatedDiagnostic, PlanPreview };
 export type { Action as PlanAction, Command, Operation, Plan, ResourceRef, Target } from '../plan/plan';
+/** How a plan's argv commands read, quoted as the host's shell takes them (the review panel shows them so). */
+export { quotePosix as commandText } from '../shell/quote';
 export type { RestoreResult, SnapshotSummary, VmOutcome };
 export type { BundleManifest, BundleProgress, ImportPlan, ImportResult };
 

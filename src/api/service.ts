@@ -98,7 +98,14 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     inventory,
     runnerFor: (host) => pool.runnerFor(host),
     runnerForProxy,
-    onProgress: (progress) => events.emit('apply.progress', progress),
+    onProgress: (progress) => {
+      events.emit('apply.progress', progress);
+      // The activity log tells each operation's end, on the host it ran on (its start shows on the canvas).
+      const where = progress.target.kind === 'host' ? progress.target.host : `${progress.target.host}/proxy`;
+      if (progress.state === 'done') activity.add('info', where, `${progress.summary}: done`);
+      if (progress.state === 'failed') activity.add('error', where, `${progress.summary}: failed: ${progress.error ? [...progress.error.context, progress.error.message].join(': ') : 'no reason given'}`);
+      if (progress.state === 'skipped') activity.add('warn', where, `${progress.summary}: skipped${progress.reason ? `: ${progress.reason}` : ''}`);
+    },
     log: (level, source, message) => activity.add(level, source, message),
   });
 
