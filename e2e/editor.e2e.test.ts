@@ -3,60 +3,20 @@
  * inventory: a datacenter drawn by drag and drop only, a VM moved to the other host by dragging, undo,
  * keyboard editing, and the inspector's live validation.
  */
-import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppHarness } from './support/app';
 import { screenshot } from './support/browser';
-import { currentLab } from './support/lab';
+import { addLabHostsToCore, box, connect, drag, dropFromPalette, hostCount, middle } from './support/canvas';
 
 let app: AppHarness;
-const IN_PROCESS = { transport: 'in-process' } as const;
 
 beforeAll(async () => {
-  const lab = currentLab();
   app = await startApp();
-  const vbox = lab.hosts.filter((h) => h.kind === 'virtualbox').slice(0, 2);
-  for (const [i, h] of vbox.entries()) {
-    await app.core.call('hosts.add', { name: `h${i + 1}`, address: h.address, user: lab.user, auth: { method: 'key', keyFile: lab.keyPath } }, IN_PROCESS);
-  }
-  await app.core.call('hosts.refresh', {}, IN_PROCESS);
+  await addLabHostsToCore(app.core);
 });
 afterAll(async () => {
   await app?.close();
 });
-
-const box = async (l: Locator) => {
-  const b = await l.boundingBox();
-  if (!b) throw new Error(`no box for ${l.toString()}`);
-  return b;
-};
-
-/** Drags a palette item onto the canvas at a page point (HTML5 drag and drop, as a person does it). */
-async function dropFromPalette(page: Page, kind: string, at: { x: number; y: number }) {
-  const canvas = page.getByTestId('canvas');
-  const c = await box(canvas);
-  await page.getByTestId(`palette-${kind}`).dragTo(canvas, { targetPosition: { x: at.x - c.x, y: at.y - c.y } });
-}
-
-/** Presses the mouse on `from`, moves in steps (React Flow's drag needs motion), lets go at `to`. */
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + 6, from.y + 6, { steps: 3 });
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  await page.mouse.up();
-}
-
-const middle = (b: { x: number; y: number; width: number; height: number }) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
-
-/** Draws an edge from a node's port to the middle of another node. */
-async function connect(page: Page, from: Locator, to: Locator) {
-  await from.hover();
-  const port = await box(from.locator('xpath=..').locator('.react-flow__handle'));
-  await drag(page, middle(port), middle(await box(to)));
-}
-
-const hostCount = (page: Page, host: string) => page.getByTestId(`node-host-${host}`).locator('.host-node-count').textContent();
 
 describe('the datacenter editor, in Chromium', () => {
   it('builds 2 switches and 4 VMs on the 2 lab hosts by drag and drop, moves a VM by dragging, and undoes it', async () => {

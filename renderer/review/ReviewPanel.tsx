@@ -39,8 +39,8 @@ export default function ReviewPanel({ client }: { client: ApiClient }) {
         <span className="muted review-file">{r.reviewed?.file}</span>
         <span className="spacer" />
         {r.reviewing && <span className="spinner" role="status" aria-label="planning" />}
-        <button type="button" className="primary" data-testid="apply" disabled={!r.reviewed || r.reviewing || r.applying || ops.length === 0 || errors.length > 0} onClick={() => void applyReviewed(client)}>
-          {r.applying ? 'Applying…' : `Apply ${ops.length} change${ops.length === 1 ? '' : 's'}`}
+        <button type="button" className="primary" data-testid="apply" disabled={!r.reviewed || r.reviewing || r.applying || ops.length === 0 || errors.length > 0 || (showsApplied === true && r.result !== null)} onClick={() => void applyReviewed(client)}>
+          {r.applying ? 'Applying…' : showsApplied && r.result ? 'Applied' : `Apply ${ops.length} change${ops.length === 1 ? '' : 's'}`}
         </button>
         {(failed || r.applyError) && r.appliedPlan && (
           <button type="button" data-testid="apply-retry" disabled={r.applying} onClick={() => void retryApply(client)}>

@@ -146,7 +146,12 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
       return null;
     },
     'hosts.import': (params) => hosts.importHostsFile(params.file),
-    'hosts.refresh': (params) => hosts.refresh(params?.names),
+    'hosts.refresh': async (params) => {
+      const observed = await hosts.refresh(params?.names);
+      // The proxies too, on every host: the editor's plan preview sees the overlay as this reading left it.
+      await overlay.observe((await hosts.list()).flatMap((v) => (v.observed ? [v.observed] : [])));
+      return observed;
+    },
     'hosts.acceptKey': async (params) => {
       await hosts.acceptHostKey(params.name, params.fingerprint);
       activity.add('warn', params.name, `host key ${params.fingerprint} accepted and pinned`);
