@@ -3,6 +3,7 @@ import path from 'node:path';
 import { BrowserWindow, app, ipcMain, protocol, safeStorage, session } from 'electron';
 import { createService } from '../src/api/service';
 import { configPaths } from '../src/config-paths';
+import { DEFAULT_WATCHDOG_MS } from '../src/overlay/watchdog';
 import { SealedFileKeychain } from '../src/secrets/keychain';
 import { bindService } from './ipc';
 import { APP_ENTRY, APP_SCHEME, ELECTRON_CSP, appFile, hardenSession, hardenWebContents, isAppUrl } from './security';
@@ -33,7 +34,7 @@ async function start(): Promise<void> {
   const keychain = safeStorage.isEncryptionAvailable()
     ? new SealedFileKeychain(configPaths().keychain, { encrypt: (s) => safeStorage.encryptString(s), decrypt: (b) => safeStorage.decryptString(b) })
     : undefined;
-  const service = await createService(keychain ? { keychain } : {});
+  const service = await createService({ ...(keychain ? { keychain } : {}), overlayWatchdogMs: DEFAULT_WATCHDOG_MS });
   if (!keychain) service.activity.add('warn', 'core', 'no OS keychain is available: passwords you enter are kept only until DCoD quits');
   app.on('will-quit', () => void service.close());
   bindService(ipcMain, service, {

@@ -6,8 +6,11 @@ import { HostPool } from '../hosts/pool';
 import { MemoryKeychain, type Keychain } from '../secrets/keychain';
 import { KnownHosts } from '../ssh/known-hosts';
 import { version } from '../version';
+import { DcodError } from '../errors';
 // Documents, plans and apply:
 import { ApplyService } from '../apply/apply-service';
+import { applyPlan } from '../apply/engine';
+import { PlanStore } from '../apply/plan-store';
 import { loadInventory } from '../inventory/inventory';
 import { loadDocumentFile, saveDocumentFileFrom } from '../model/document-file';
 import { Datacenter } from '../model/document';
@@ -16,6 +19,7 @@ import { drift } from '../plan/drift';
 import { corePlanner, planWith } from '../plan/planner';
 import { previewPlan } from '../plan/preview';
 import { OverlayService } from '../overlay/overlay-service';
+import { OverlayWatchdog } from '../overlay/watchdog';
 // Traffic and capture:
 import { CaptureService } from '../capture/capture-service';
 import { TrafficService } from '../traffic/traffic-service';
@@ -31,6 +35,8 @@ export interface CoreOptions {
   readonly keychain?: Keychain;
   /** Asks the person at the terminal for a secret (the CLI); absent in the app's core. */
   readonly prompt?: (question: string) => Promise<string>;
+  /** How often (ms) the overlay watchdog restores crashed or drifted proxies of applied datacenters; off when absent (the CLI's one-shot verbs). */
+  readonly overlayWatchdogMs?: number;
 }
 
 export interface Core extends ServiceHandle {
@@ -109,6 +115,30 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     log: (level, source, message) => activity.add(level, source, message),
   });
 
+  // The overlay watchdog: the proxy operations of a fresh plan, carried out by the same engine as apply.
+  const watchdog = new OverlayWatchdog({
+    intervalMs: opts.overlayWatchdogMs ?? 0,
+    refresh,
+    plan: planner,
+    execute: async (plan) => {
+      const hostsByName = new Map((await inventory()).map((h) => [h.name, h]));
+      return applyPlan(plan, {
+        planId: `watchdog-${Date.now()}`,
+        docVersion: '',
+        runnerFor: async (name) => {
+          const host = hostsByName.get(name);
+          if (!host) throw new DcodError('NOT_FOUND', `host ${name} is not in the inventory any more`);
+          return pool.runnerFor(host);
+        },
+        runnerForProxy,
+        vboxmanageFor: (name) => hostsByName.get(name)?.vboxmanage,
+      });
+    },
+    log: (level, source, message) => activity.add(level, source, message),
+  });
+  if (opts.overlayWatchdogMs) watchdog.start();
+  const appliedPlans = new PlanStore();
+
   // Traffic and capture.
   const inventoryHosts = async () => (await hosts.list()).map((v) => v.host);
   const traffic = new TrafficService({
@@ -176,7 +206,7 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
       return previewPlan(planner, params.document, { inventory: views.map((v) => v.host), observed: views.flatMap((v) => (v.observed ? [v.observed] : [])) });
     },
     'plan.make': (params) => documents.makePlan(params.file, params.destroy ? { destroy: true } : {}),
-    'apply.run': (params) => documents.apply(params.file, params.planId),
+    'apply.run': (params) => watchdog.whileApplying(() => documents.apply(params.file, params.planId), () => appliedPlans.get(params.file, params.planId)),
     'status.get': (params) => documents.status(params.file),
     // Traffic and capture.
     'traffic.start': (params) => traffic.start(params.file),
@@ -210,6 +240,7 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     },
     on: (event, listener) => events.on(event, listener),
     close: async () => {
+      await watchdog.stop();
       await Promise.all([traffic.stop(), captures.close(), overlay.close()]);
       await pool.close();
     },

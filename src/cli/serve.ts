@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { createService } from '../api/service';
+import { DEFAULT_WATCHDOG_MS } from '../overlay/watchdog';
 import { startWebServer } from '../server/web-server';
 
 const RENDERER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
@@ -13,8 +14,9 @@ export function registerServe(program: Command): void {
     .description('serve the app in web mode on 127.0.0.1 (the URL printed carries the access token)')
     .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', (v) => Number.parseInt(v, 10), 0)
     .option('--open', 'open the URL in the default browser', false)
-    .action(async (opts: { port: number; open: boolean }) => {
-      const service = await createService();
+    .option('--watchdog <seconds>', 'how often to look for crashed or drifted overlay proxies of applied datacenters and restore them (0: never)', (v) => Number.parseFloat(v), DEFAULT_WATCHDOG_MS / 1000)
+    .action(async (opts: { port: number; open: boolean; watchdog: number }) => {
+      const service = await createService(opts.watchdog > 0 ? { overlayWatchdogMs: opts.watchdog * 1000 } : {});
       const server = await startWebServer({ service, staticRoot: RENDERER, port: opts.port });
       service.activity.add('info', 'core', `web mode listening on 127.0.0.1:${server.port}`);
       process.stdout.write(`DCoD is running in web mode. Open:\n\n    ${server.url}\n\n(Ctrl+C to stop)\n`);
