@@ -47,8 +47,12 @@ export interface VmSpec {
   readonly image?: string;
 }
 
+/** Each document's switch → VNI map, made once: desiredSpec runs per VM, several times per plan. */
+const vnisOf = new WeakMap<Datacenter, ReadonlyMap<string, number>>();
+
 export function desiredSpec(vm: Vm, doc: Datacenter): VmSpec {
-  const vni = new Map(doc.switches.map((s) => [s.name, s.vni]));
+  let vni = vnisOf.get(doc);
+  if (!vni) vnisOf.set(doc, (vni = new Map(doc.switches.map((s) => [s.name, s.vni]))));
   return {
     cpus: vm.cpus,
     memoryMb: vm.memoryMb,
