@@ -37,6 +37,8 @@ export interface CoreOptions {
   readonly prompt?: (question: string) => Promise<string>;
   /** How often (ms) the overlay watchdog restores crashed or drifted proxies of applied datacenters; off when absent (the CLI's one-shot verbs). */
   readonly overlayWatchdogMs?: number;
+  /** How long an apply's host command may print nothing before it is given up as hung (default 10 min; fault tests shorten it). */
+  readonly commandIdleMs?: number;
 }
 
 export interface Core extends ServiceHandle {
@@ -113,6 +115,7 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
       if (progress.state === 'skipped') activity.add('warn', where, `${progress.summary}: skipped${progress.reason ? `: ${progress.reason}` : ''}`);
     },
     log: (level, source, message) => activity.add(level, source, message),
+    ...(opts.commandIdleMs ? { commandIdleMs: opts.commandIdleMs } : {}),
   });
 
   // The overlay watchdog: the proxy operations of a fresh plan, carried out by the same engine as apply.

@@ -89,6 +89,8 @@ export interface ApplyServiceDeps {
   /** The overlay's way into a host's proxy VM; without it proxy operations fail. */
   runnerForProxy?(host: string): Promise<HostRunner>;
   onProgress?(progress: ApplyProgress): void;
+  /** How long a host command may print nothing before it is given up as hung (the engine's default otherwise). */
+  readonly commandIdleMs?: number;
   log?(level: 'info' | 'warn' | 'error', source: string, message: string): void;
 }
 
@@ -173,6 +175,7 @@ export class ApplyService {
             return this.deps.runnerFor(host);
           },
           vboxmanageFor: (name) => inventory.get(name)?.vboxmanage,
+          ...(this.deps.commandIdleMs ? { idleTimeoutMs: this.deps.commandIdleMs } : {}),
           ...(this.deps.runnerForProxy ? { runnerForProxy: this.deps.runnerForProxy } : {}),
           hooks: {
             preOperation: (op) => progress(op, 'started'),

@@ -16,13 +16,15 @@ let log: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'dcod-apply-'));
   log = path.join(dir, 'ran.log');
-  // A stand-in VBoxManage: logs its arguments; `fail` prints VirtualBox's error text for an unknown VM.
+  // A stand-in VBoxManage: logs its arguments; `fail` prints VirtualBox's error text for an unknown VM;
+  // `hang` says nothing for longer than the tests wait.
   vbox = path.join(dir, 'VBoxManage');
   await writeFile(
     vbox,
     [
       '#!/bin/sh',
       `echo "$*" >> ${log}`,
+      'case "$*" in *hang*) exec sleep 3;; esac',
       'case "$*" in *fail*)',
       `  echo "VBoxManage: error: Could not find a registered machine named '$2'" >&2`,
       '  echo "VBoxManage: error: Details: code VBOX_E_OBJECT_NOT_FOUND (0x80bb0001), component VirtualBoxWrap, interface IVirtualBox, callee nsISupports" >&2',
@@ -148,10 +150,19 @@ describe('applyPlan', () => {
       op('vm/z/create', 'h1', [['VBoxManage', 'createvm', 'z']]),
     );
     // Cut inside b's create, after its first command printed.
-    const cut = await applyPlan(p, options({ h1: new TestRunner('\x1eDCOD-OP vm/b/create\n\x1eDCOD-CMD 0\nok createvm\n') }));
+    const cut = await applyPlan(p, options({ h1: new TestRunner('\x1eDCOD-OUT vm/b/create\n\x1eDCOD-CMD 0\nok createvm\n') }));
     expect(states(cut.outcomes)).toEqual({ 'vm/a/create': 'done', 'vm/b/create': 'failed', 'vm/z/create': 'failed' });
     expect(cut.outcomes[1]).toMatchObject({ error: { code: 'HOST_UNREACHABLE' }, output: 'ok createvm\n', startedAt: expect.any(String) });
     expect(cut.outcomes[2]).toMatchObject({ error: { code: 'HOST_UNREACHABLE' }, output: '' });
+  });
+
+  it('gives a command that went silent up as TIMEOUT on its host only, and names the operation', async () => {
+    const hung = plan(op('vm/a/create', 'h1', [['VBoxManage', 'createvm', 'a'], ['VBoxManage', 'modifyvm', 'hang']]), op('vm/c/create', 'h2', [['VBoxManage', 'createvm', 'c']]));
+    const result = await applyPlan(hung, options({ h1: new TestRunner(), h2: new TestRunner() }, { idleTimeoutMs: 400 }));
+    expect(states(result.outcomes)).toEqual({ 'vm/a/create': 'failed', 'vm/c/create': 'done' });
+    expect(result.outcomes[0]).toMatchObject({
+      error: { code: 'TIMEOUT', retryable: true, message: expect.stringMatching(/printed nothing for 400 ms/), context: ['host h1', 'do vm/a/create'] },
+    });
   });
 
   it('carries out a file copy between hosts itself, before the operations that need the file', async () => {

@@ -75,6 +75,8 @@ export interface ApplyOptions {
   readonly alreadyDone?: ReadonlySet<string>;
   /** Per batch exec. */
   readonly timeoutMs?: number;
+  /** How long a batch may print nothing before its current command is given up as hung (TIMEOUT); the runner's default otherwise. */
+  readonly idleTimeoutMs?: number;
   readonly now?: () => Date;
 }
 
@@ -180,6 +182,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
       const res = await runner.exec(commandLine, {
         ...(stdin === undefined ? {} : { stdin }),
         timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        ...(opts.idleTimeoutMs ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
         onStderr: (chunk) => reader.push(chunk).forEach(onEvent),
       });
       if (res.code !== 0) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DcodError } from '../errors';
+import { execDeadline } from './deadline';
 import { STOP_GRACE_MS, type ExecOptions, type ExecResult, type ExecStream, type HostShell, type StreamHandlers, type StreamingRunner } from './runner';
 
 /**
@@ -52,23 +53,25 @@ function collect(child: ChildProcess, opts: ExecOptions, what: string): Promise<
   return new Promise((resolve, reject) => {
     const out: Buffer[] = [];
     const errOut: Buffer[] = [];
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(new DcodError('TIMEOUT', `${what} did not finish within ${opts.timeoutMs} ms`));
-        }, opts.timeoutMs)
-      : undefined;
-    child.stdout?.on('data', (c: Buffer) => out.push(c));
+    const deadline = execDeadline(opts, what, (err) => {
+      child.kill('SIGKILL');
+      reject(err);
+    });
+    child.stdout?.on('data', (c: Buffer) => {
+      deadline.touch();
+      out.push(c);
+    });
     child.stderr?.on('data', (c: Buffer) => {
+      deadline.touch();
       errOut.push(c);
       opts.onStderr?.(c.toString('utf8'));
     });
     child.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      deadline.clear();
       reject(new DcodError(err.code === 'ENOENT' ? 'VBOX_MISSING' : 'COMMAND_FAILED', `${what}: ${err.message}`, { cause: err }));
     });
     child.on('close', (code) => {
-      clearTimeout(timer);
+      deadline.clear();
       resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8'), code });
     });
     // A program that exits without reading its input closes the pipe: EPIPE then is no failure of ours.

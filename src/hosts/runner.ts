@@ -13,9 +13,24 @@ export interface ExecOptions {
   /** Bytes for the command's standard input (e.g. a script, or a secret that must not be on a command line). */
   readonly stdin?: string | Uint8Array;
   readonly timeoutMs?: number;
+  /**
+   * Gives the command up (TIMEOUT) when it prints nothing, on stdout or stderr, for this long
+   * (DEFAULT_IDLE_TIMEOUT_MS unless given; 0: never): a hung program is found without cutting off a long
+   * one that reports progress. WARNING: giving up closes the channel; a program that ignores that (a
+   * hung VBoxManage does) may stay on the host.
+   */
+  readonly idleTimeoutMs?: number;
   /** Called with each chunk of stderr as it arrives (VBoxManage reports progress there). */
   readonly onStderr?: (chunk: string) => void;
 }
+
+/**
+ * No exec waits forever: a command silent for ten minutes is stuck (a VBoxManage waiting on a wedged
+ * VBoxSVC), not slow — VBoxManage prints progress as it works, and every script DCoD runs prints as it
+ * goes. WARNING: a script that holds its commands' output back until they end (to print it whole) must
+ * print something meanwhile, at least every few minutes, or pass its own idleTimeoutMs.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 
 /** The command language a host's login shell speaks: it decides how argv is quoted. */
 export type HostShell = 'posix' | 'cmd';

@@ -92,7 +92,8 @@ export class OverlayService {
     const inv = (await this.deps.inventory()).find((i) => i.name === host);
     if (!inv) throw new DcodError('NOT_FOUND', `no host named "${host}" in the inventory`);
     const hostRunner = await this.deps.runnerFor(inv);
-    const res = await hostRunner.run([inv.vboxmanage ?? defaultVBoxManage(hostRunner.shell), ...vbox.showVmInfo(proxyVmName(dc))]);
+    // Bounded: a VBoxManage that hangs here would otherwise hold up the whole apply, not just this host.
+    const res = await hostRunner.run([inv.vboxmanage ?? defaultVBoxManage(hostRunner.shell), ...vbox.showVmInfo(proxyVmName(dc))], { timeoutMs: 30_000 });
     if (res.code !== 0) throw new DcodError('VM_NOT_FOUND', `the overlay proxy ${proxyVmName(dc)} is not on ${host}: ${res.stderr.trim()}`);
     const vm = parseShowVmInfo(res.stdout);
     const mac = vm.nics.find((n) => n.slot === UNDERLAY_SLOT)?.mac;

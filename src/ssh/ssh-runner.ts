@@ -3,6 +3,7 @@ import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { Semaphore } from '../concurrency/semaphore';
 import { DcodError, type ErrorCode } from '../errors';
+import { execDeadline } from '../hosts/deadline';
 import { STOP_GRACE_MS, type ExecOptions, type ExecResult, type ExecStream, type HostShell, type StreamHandlers, type StreamingRunner } from '../hosts/runner';
 import { quoteArgv } from '../shell/argv';
 import type { KnownHosts } from './known-hosts';
@@ -262,23 +263,25 @@ function execOn(client: ssh2.Client, commandLine: string, opts: ExecOptions, lab
       }
       const out: Buffer[] = [];
       const errOut: Buffer[] = [];
-      const timer = opts.timeoutMs
-        ? setTimeout(() => {
-            stream.close();
-            reject(new DcodError('TIMEOUT', `${label}: the command did not finish within ${opts.timeoutMs} ms`));
-          }, opts.timeoutMs)
-        : undefined;
-      stream.on('data', (chunk: Buffer) => out.push(chunk));
+      const deadline = execDeadline(opts, label, (err) => {
+        stream.close();
+        reject(err);
+      });
+      stream.on('data', (chunk: Buffer) => {
+        deadline.touch();
+        out.push(chunk);
+      });
       stream.stderr.on('data', (chunk: Buffer) => {
+        deadline.touch();
         errOut.push(chunk);
         opts.onStderr?.(chunk.toString('utf8'));
       });
       stream.on('close', (code: number | null | undefined) => {
-        clearTimeout(timer);
+        deadline.clear();
         resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8'), code: code ?? null });
       });
       stream.on('error', (e: Error) => {
-        clearTimeout(timer);
+        deadline.clear();
         reject(new DcodError('HOST_UNREACHABLE', `${label}: ${e.message}`, { cause: e }));
       });
       if (opts.stdin !== undefined) stream.end(opts.stdin);
