@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Operation, Plan, Target } from '../plan/plan';
-import { batchLevels, hostCommands } from './batching';
+import { batchLevels, hostCommands, laneOf } from './batching';
 
 const op = (id: string, target: Target, dependsOn: string[] = []): Operation => ({
   id, target, resource: { kind: 'vm', name: id }, action: 'create', summary: id, reason: '', commands: [], dependsOn,
@@ -26,5 +26,16 @@ describe('batchLevels', () => {
 describe('hostCommands', () => {
   it("puts the host's VBoxManage in place of the word VBoxManage, and nothing else", () => {
     expect(hostCommands([['VBoxManage', 'list', 'vms'], ['ip', 'link', 'VBoxManage']], '/opt/vb/VBoxManage')).toEqual([['/opt/vb/VBoxManage', 'list', 'vms'], ['ip', 'link', 'VBoxManage']]);
+  });
+});
+
+describe('laneOf', () => {
+  it('runs different resources side by side, clones of one template one after another, and a proxy in one lane', () => {
+    const clone = (id: string, template: string): Operation => ({ ...op(id, h('h1')), commands: [['VBoxManage', 'clonevm', template, '--name', id]] });
+    const lanes = [op('a', h('h1')), op('b', h('h1')), clone('c', 'tmpl-1'), clone('d', 'tmpl-1'), clone('e', 'tmpl-2'), op('p', { kind: 'proxy', host: 'h1' }), op('q', { kind: 'proxy', host: 'h1' })].map(laneOf);
+    expect(new Set(lanes.slice(0, 3)).size).toBe(3);
+    expect(lanes[3]).toBe(lanes[2]);
+    expect(lanes[4]).not.toBe(lanes[2]);
+    expect(lanes[6]).toBe(lanes[5]);
   });
 });

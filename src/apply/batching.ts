@@ -50,3 +50,15 @@ export function batchLevels(plan: Plan): Batch[][] {
 export function hostCommands(commands: readonly Command[], vboxmanage: string): Command[] {
   return commands.map((argv) => (argv[0] === 'VBoxManage' ? [vboxmanage, ...argv.slice(1)] : argv));
 }
+
+/**
+ * Which operations of a batch may run side by side. VirtualBox takes each API call's locks itself, so
+ * operations on different resources (VMs, volumes, the proxy) run at once, one lane each; linked clones
+ * of one template share a lane, since each branches a new disk off the template's chain; and everything
+ * inside a proxy VM runs in one lane, in plan order, as its configuration scripts expect.
+ */
+export function laneOf(op: Operation): string {
+  if (op.target.kind === 'proxy') return 'proxy';
+  const clone = op.commands.find((argv) => argv[1] === 'clonevm');
+  return clone ? `clone of ${clone[2]}` : `${op.resource.kind}/${op.resource.name}`;
+}

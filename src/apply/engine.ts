@@ -12,7 +12,7 @@ import type { Operation, Plan } from '../plan/plan';
 import { isTransfer, type TransferOperation } from '../plan/transfer';
 import { quoteArgv } from '../shell/argv';
 import { parseVBoxManageStderr } from '../vbox/error';
-import { batchLevels, describeTarget, hostCommands, type Batch } from './batching';
+import { batchLevels, describeTarget, hostCommands, laneOf, type Batch } from './batching';
 import type { JournalRecord, JournalWriter } from './journal';
 import { applyCommand, createBatchReader, type BatchEvent } from './script';
 import { carryOutTransfer } from './transfer';
@@ -175,7 +175,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
       else fail(op, operationError(op, ev.rc, ev.output, argv, where), ev.output, argv);
     };
 
-    const { commandLine, stdin } = applyCommand(runner.shell, prepared.map((p) => ({ id: p.op.id, commands: p.commands })));
+    const { commandLine, stdin } = applyCommand(runner.shell, prepared.map((p) => ({ id: p.op.id, commands: p.commands, lane: laneOf(p.op) })));
     let ended: DcodError | undefined;
     try {
       execs++;
@@ -195,13 +195,13 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     } catch (err) {
       ended = toDcodError(err);
     }
-    const open = reader.open;
+    const unfinished = new Map(reader.unfinished.map((u) => [u.id, u]));
     for (const op of batch.operations) {
       if (outcomes.has(op.id)) continue;
       const e = ended ?? new DcodError('INTERNAL', `the apply script on ${where} ended without reporting this operation`);
-      const ranPartly = open?.id === op.id;
-      const message = ranPartly && e.code !== 'HOST_UNREACHABLE' ? `${e.message} (it had started: it may have taken effect in part)` : e.message;
-      fail(op, new DcodError(e.code, message, { retryable: e.retryable, context: [where, op.summary] }), ranPartly ? open.output : '');
+      const partly = unfinished.get(op.id);
+      const message = partly && e.code !== 'HOST_UNREACHABLE' ? `${e.message} (it had started: it may have taken effect in part)` : e.message;
+      fail(op, new DcodError(e.code, message, { retryable: e.retryable, context: [where, op.summary] }), partly?.output ?? '');
     }
   };
 

@@ -58,20 +58,59 @@ describe('the POSIX batch script', () => {
     }));
   });
 
-  it('reports the started operation that a cut stream left open', () => {
+  it('reports the operations a cut stream left unfinished, with what the one being printed had printed', () => {
     const { stderr } = runPosix(ops);
     const reader = createBatchReader();
     const cut = stderr.indexOf('VBoxManage: error');
     const events = reader.push(stderr.slice(0, cut));
-    expect(events.map((e) => `${e.kind} ${e.id}`)).toEqual(['started vm/a/create@h1', 'finished vm/a/create@h1', "started vm/it's b/create@h1"]);
-    expect(reader.open).toEqual({ id: "vm/it's b/create@h1", output: 'one\n', command: 1 });
+    expect(events.filter((e) => e.kind === 'finished').map((e) => e.id)).toEqual(['vm/a/create@h1']);
+    expect(reader.unfinished).toContainEqual({ id: "vm/it's b/create@h1", output: 'one\n', command: 1 });
+    expect(reader.unfinished.map((u) => u.id).sort()).toEqual(ops.slice(1).map((o) => o.id).sort());
+  });
+
+  it("runs lanes side by side, a lane's operations in order, and reports results in lane order", () => {
+    const started = Date.now();
+    const sleepy = (id: string, lane?: string): BatchOperation => ({ id, commands: [['sh', '-c', `sleep 0.4; echo ${id}; date +%s%N`]], ...(lane ? { lane } : {}) });
+    const { stderr } = runPosix([sleepy('a'), sleepy('b'), sleepy('c1', 'c'), sleepy('c2', 'c')]);
+    const finished = readAll(stderr).filter((e) => e.kind === 'finished');
+    expect(finished.map((e) => e.id)).toEqual(['a', 'b', 'c1', 'c2']);
+    const at = (id: string) => Number(finished.find((e) => e.id === id)!.output.split('\n')[1]) / 1e6;
+    expect(at('c2') - at('c1')).toBeGreaterThanOrEqual(350); // one after the other
+    expect(Math.abs(at('a') - at('b'))).toBeLessThan(350); // side by side
+    expect(Date.now() - started).toBeLessThan(1600);
+  });
+
+  it('keeps at most maxLanes lanes running, and reports every operation whatever the limit', () => {
+    const many = Array.from({ length: 7 }, (_, i): BatchOperation => ({ id: `op${i}`, commands: [['sh', '-c', `echo ${i}; exit ${i % 2}`]] }));
+    const res = spawnSync('/bin/sh', ['-s'], { input: posixApplyScript(many, { maxLanes: 3 }), encoding: 'utf8' });
+    const finished = readAll(res.stderr).filter((e) => e.kind === 'finished');
+    expect(finished.map((e) => [e.id, e.rc, e.output])).toEqual(many.map((_, i) => [`op${i}`, i % 2, String(i)]));
+    expect(readAll(res.stderr).filter((e) => e.kind === 'started')).toHaveLength(7);
+  });
+
+  it('says the batch is alive while a lane prints, and not while every lane is silent', () => {
+    const alive = (command: string) => {
+      const res = spawnSync('/bin/sh', ['-s'], { input: posixApplyScript([{ id: 'a', commands: [['sh', '-c', command]] }], { heartbeatS: 0.2 }), encoding: 'utf8' });
+      return res.stderr.split('\x1eDCOD-ALIVE').length - 1;
+    };
+    expect(alive('for i in 1 2 3 4 5 6 7 8; do echo $i%; sleep 0.2; done')).toBeGreaterThanOrEqual(3);
+    expect(alive('sleep 1.6')).toBeLessThanOrEqual(1); // its output file appearing, at most
+  });
+
+  it("takes a start marker out of another operation's output wherever it lands", () => {
+    const text = `\x1eDCOD-OP a\n\x1eDCOD-OUT a\n\x1eDCOD-CMD 0\nhalf a line \x1eDCOD-OP b\nand the rest\n\x1eDCOD-OP-RC 0\n`;
+    expect(readAll(text)).toEqual([
+      { kind: 'started', id: 'a' },
+      { kind: 'started', id: 'b' },
+      { kind: 'finished', id: 'a', rc: 0, output: 'half a line and the rest', command: 0 },
+    ]);
   });
 });
 
 describe('the PowerShell batch script', () => {
   it('quotes every argument as a literal and stops an operation at its first failure', () => {
     const script = powershellApplyScript([{ id: "vm/o'neil/create@w1", commands: [['C:\\VB\\VBoxManage.exe', 'createvm', '--name', "o'neil $x"], ['x']] }]);
-    expect(script).toContain(`$E.WriteLine("\${M}OP " + 'vm/o''neil/create@w1'); $rc = 0`);
+    expect(script).toContain(`$E.WriteLine("\${M}OP " + 'vm/o''neil/create@w1'); $E.WriteLine("\${M}OUT " + 'vm/o''neil/create@w1'); $rc = 0`);
     expect(script).toContain(`if ($rc -eq 0) { $rc = Cmd 0 'C:\\VB\\VBoxManage.exe' 'createvm' '--name' 'o''neil $x' }`);
     expect(script).toContain(`if ($rc -eq 0) { $rc = Cmd 1 'x' }`);
   });
