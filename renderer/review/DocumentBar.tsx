@@ -50,7 +50,7 @@ export default function DocumentBar({ client }: { client: ApiClient }) {
         onClick={() => void reviewPlan(client)}
       >
         Review
-        <span className={`pending-count${current ? '' : ' is-stale'}`} data-testid="pending-changes" data-count={d.pending ?? ''} aria-label="pending changes">
+        <span className={`pending-count${current ? '' : ' is-stale'}`} data-testid="pending-changes" data-count={d.pending ?? ''} data-preview={current ? 'current' : 'stale'} aria-label="pending changes">
           {d.pending ?? '–'}
         </span>
       </button>
