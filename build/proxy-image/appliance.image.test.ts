@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DMI_SYSTEM_PRODUCT, PROXY_PRODUCT } from '../../e2e/lab/vboxsim/dmi';
 import { OVF_DISK_FORMAT, parseManifest, parseOvf } from '../../e2e/lab/vboxsim/ovf';
 import { readTar } from '../../e2e/lab/vboxsim/tar';
-import { applianceConfigString, bareKey } from '../../src/overlay/appliance';
+import { bareKey, encodeApplianceConfig } from '../../src/overlay/appliance';
 import { desiredFacts } from '../../src/overlay/facts';
 import { colonMac } from '../../src/overlay/names';
 import { observeProxy } from '../../src/overlay/observe';
@@ -145,7 +145,7 @@ describe.sequential('the dcod-proxy appliance', () => {
   it('boots under QEMU with its configuration in SMBIOS and takes the generated key over SSH', async () => {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'dcod-test', '-f', path.join(tmp, 'id_ed25519')]);
     const key = fs.readFileSync(path.join(tmp, 'id_ed25519'));
-    const config = applianceConfigString({ hostname: HOSTNAME, sshAuthorizedKeys: [bareKey(fs.readFileSync(path.join(tmp, 'id_ed25519.pub'), 'utf8'))], underlay: { dhcp: true } });
+    const config = encodeApplianceConfig({ hostname: HOSTNAME, sshAuthorizedKeys: [bareKey(fs.readFileSync(path.join(tmp, 'id_ed25519.pub'), 'utf8'))], underlay: { dhcp: true } });
     sshPort = await freePort();
     const started = Date.now();
     vm = startQemu({ disk: vmdk, diskFormat: 'vmdk', macs: nicMacs(proxyConfig()), product: PROXY_PRODUCT, oemStrings: ['vboxVer_7.0.6', config], sshPort, consoleLog: path.join(tmp, 'console.log'), memoryMB: HARDWARE.memoryMB, accel: ACCEL });

@@ -1,6 +1,6 @@
 // Boots the appliance's disk under QEMU the way VirtualBox would present it to the guest: q35 (ICH9)
 // machine, virtio NICs at VirtualBox's PCI slots for adapters 1–8, the configuration as SMBIOS strings
-// (type 1 product = dcod-proxy, type 11 OEM string = dcod-config:…). Networking is QEMU's user mode
+// (type 1 product = dcod-proxy, type 11 OEM string = dcod-config;…). Networking is QEMU's user mode
 // with `restrict=on`: nothing the guest sends leaves QEMU; only the forwarded loopback port reaches
 // the guest's sshd. For the boot test; not part of the image.
 import { spawn, type ChildProcess } from 'node:child_process';

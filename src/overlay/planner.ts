@@ -13,7 +13,7 @@ import type { Datacenter } from '../model/document';
 import { dcodGroup, EXTRA_DATACENTER, EXTRA_ROLE } from '../model/tags';
 import type { Command, Operation } from '../plan/plan';
 import * as vbox from '../vbox/commands';
-import { applianceConfigString, bareKey, DMI_OEM_VBOX_REV, DMI_SYSTEM_PRODUCT, proxyHostname } from './appliance';
+import { bareKey, encodeApplianceConfig, DMI_OEM_VBOX_REV, DMI_SYSTEM_PRODUCT, proxyHostname } from './appliance';
 import { desiredFacts } from './facts';
 import { segmentMtu } from './mtu';
 import { FIRST_SEGMENT_SLOT, LAST_SEGMENT_SLOT, PROXY_CHIPSET, PROXY_PRODUCT, proxyNicMac, proxyVmName, UNDERLAY_SLOT } from './names';
@@ -94,7 +94,7 @@ function extraData(cfg: ProxyConfig, opts: OverlayOptions): Record<string, strin
     [EXTRA_DATACENTER]: cfg.datacenter,
     [EXTRA_ROLE]: 'proxy',
     [DMI_SYSTEM_PRODUCT]: PROXY_PRODUCT,
-    [DMI_OEM_VBOX_REV]: applianceConfigString({
+    [DMI_OEM_VBOX_REV]: encodeApplianceConfig({
       hostname: proxyHostname(cfg.host),
       sshAuthorizedKeys: [bareKey(opts.sshPublicKey)],
       underlay: fixed ? { address: fixed.address, ...(fixed.gateway ? { gateway: fixed.gateway } : {}) } : { dhcp: true },

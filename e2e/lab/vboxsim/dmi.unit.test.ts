@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeApplianceConfig, DMI_OEM_VBOX_REV, DMI_SYSTEM_PRODUCT, encodeApplianceConfig, guestDmi, isProxyAppliance, writeGuestDmi } from './dmi';
 
-const CONFIG = { hostname: 'proxy-1', sshAuthorizedKeys: ['ssh-ed25519 AAAA test'], underlay: { address: '10.0.0.5/24', gateway: '10.0.0.1' } };
+const CONFIG = { hostname: 'proxy-1', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBDFiX1rvk5mQhV+Gr4qlfkQ0Pmr9fBcvDDSzAqgVh3s'], underlay: { address: '10.0.0.5/24', gateway: '10.0.0.1' } };
 
 describe('DMI strings seen by the guest', () => {
   it('defaults to what a VirtualBox BIOS reports, overridden by extra data', () => {
@@ -31,7 +31,7 @@ describe('DMI strings seen by the guest', () => {
 
   it('ignores a missing or malformed configuration string', () => {
     expect(decodeApplianceConfig(['vboxVer_7.0.6'])).toBeUndefined();
-    expect(decodeApplianceConfig(['dcod-config:not-json'])).toBeUndefined();
-    expect(decodeApplianceConfig([`dcod-config:${Buffer.from('{"hostname":1}').toString('base64url')}`])).toBeUndefined();
+    expect(decodeApplianceConfig(['dcod-config;k=ssh-ed25519 AAAA'])).toBeUndefined();
+    expect(decodeApplianceConfig(['dcod-config;h=bad_name'])).toBeUndefined();
   });
 });

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentLab, inNetns, sshHost, type LabHost } from '../../support/lab';
+import { currentLab, inNetns, processesIn, sshHost, type LabHost } from '../../support/lab';
+import { bareKey } from '../../../src/overlay/appliance';
 import { DMI_OEM_VBOX_REV, DMI_SYSTEM_PRODUCT, encodeApplianceConfig, PROXY_PRODUCT } from './dmi';
 import { until } from '../../support/until';
 
@@ -129,7 +130,7 @@ describe('simulated VMs on a lab host', () => {
       await vbox(host, 'createvm', '--name', 'proxy', '--ostype', 'Linux26_64', '--register');
       await vbox(host, 'modifyvm', 'proxy', '--nic1', 'bridged', '--bridgeadapter1', 'br0', '--nic2', 'intnet', '--intnet2', 'overlay1');
       await vbox(host, 'setextradata', 'proxy', DMI_SYSTEM_PRODUCT, PROXY_PRODUCT);
-      await vbox(host, 'setextradata', 'proxy', DMI_OEM_VBOX_REV, encodeApplianceConfig({ hostname: 'proxy-1', sshAuthorizedKeys: [pub], underlay: { dhcp: true } }));
+      await vbox(host, 'setextradata', 'proxy', DMI_OEM_VBOX_REV, encodeApplianceConfig({ hostname: 'proxy-1', sshAuthorizedKeys: [bareKey(pub)], underlay: { dhcp: true } }));
       await vbox(host, 'startvm', 'proxy', '--type', 'headless');
       const ns = await netnsOf(host, 'proxy');
       // No Guest Additions in the appliance: its address is found the way the app's proxy code must.
@@ -139,8 +140,8 @@ describe('simulated VMs on a lab host', () => {
       });
       expect(await vbox(host, 'guestproperty', 'enumerate', 'proxy', '--patterns', '/VirtualBox/GuestInfo/Net/*')).toBe('No properties found.\n');
       // Overlay ports get no DHCP client.
-      const procs = (await inNetns(ns, ['ps', '-eo', 'args'])).stdout;
-      expect(procs).not.toMatch(/udhcpc.*nic2/);
+      const procs = (await processesIn(ns)).map((p) => p.args);
+      expect(procs.filter((a) => /udhcpc.*nic2/.test(a))).toEqual([]);
       const ssh = ['ssh', '-F', '/dev/null', '-i', key, '-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${path.join(dir, 'kh')}`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=3', '-o', 'LogLevel=ERROR', `root@${ip}`];
       const out = await until('sshd on the appliance', async () => {
         try {
