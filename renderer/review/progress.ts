@@ -23,7 +23,7 @@ export function nodeOfResource(ref: ResourceRef): string | undefined {
 }
 
 /** Operations that change something: what the pending-changes counter counts. */
-export function changes(plan: Plan): readonly Operation[] {
+export function changes<O extends Pick<Operation, 'action'>>(plan: { readonly operations: readonly O[] }): readonly O[] {
   return plan.operations.filter((op) => op.action !== 'noop');
 }
 

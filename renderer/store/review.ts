@@ -188,7 +188,8 @@ export function bindReview(client: ApiClient): () => void {
       do {
         stale = false;
         const doc = useEditor.getState().doc;
-        const result = await client.call('plan.preview', { document: doc });
+        // The outline: the counter needs what changes, not the commands (Review shows plan.make's).
+        const result = await client.call('plan.preview', { document: doc, detail: 'outline' });
         if (!closed) useReview.setState({ preview: result, previewOf: doc, previewError: null });
       } while (stale && !closed);
     } catch (err) {

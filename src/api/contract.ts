@@ -18,7 +18,7 @@ import type { AdoptResult, ApplyProgress, PlanView, StatusReport, ValidationRepo
 import type { ApplyResult } from '../apply/engine';
 import { Datacenter } from '../model/document';
 import type { LocatedDiagnostic } from '../model/document-file';
-import type { PlanPreview } from '../plan/preview';
+import type { OperationOutline, PlanOutline, PlanPreview } from '../plan/preview';
 
 // Traffic and capture (src/traffic, src/capture):
 import type { CaptureProgress } from '../capture/capture-service';
@@ -40,7 +40,7 @@ export { API_VERSION, Datacenter, emptyDatacenter, Name, VNI_MAX, VNI_MIN } from
 export type { DatacenterInput, Image, Nic, PowerState, Router, Switch, Vm, Volume } from '../model/document';
 export { validateDocument, type ValidationContext } from '../model/validate';
 export type { Diagnostic } from '../diagnostics';
-export type { LocatedDiagnostic, PlanPreview };
+export type { LocatedDiagnostic, OperationOutline, PlanOutline, PlanPreview };
 export type { Action as PlanAction, Command, Operation, Plan, ResourceRef, Target } from '../plan/plan';
 /** How a plan's argv commands read, quoted as the host's shell takes them (the review panel shows them so). */
 export { quotePosix as commandText } from '../shell/quote';
@@ -90,7 +90,7 @@ export const callParams = {
   /** Saved only if the file is still at `baseVersion` (null: a new file); otherwise INVALID_STATE. */
   'doc.write': z.object({ file: z.string().min(1), document: Datacenter, baseVersion: z.string().regex(/^[0-9a-f]{64}$/, 'a version from doc.read or doc.write (64 hex digits)').nullable() }).strict(),
   /** The plan of an unsaved document against the hosts as last read: no file, no host touched. */
-  'plan.preview': z.object({ document: z.unknown() }).strict(),
+  'plan.preview': z.object({ document: z.unknown(), detail: z.enum(['full', 'outline']).optional() }).strict(),
   'plan.make': z.object({ file: z.string().min(1), destroy: z.boolean().optional() }).strict(),
   /** Only a plan the core made (plan.make) or persisted: a UI never sends commands to run. */
   'apply.run': z.object({ file: z.string().min(1), planId: z.string().regex(/^[0-9a-f]{64}$/, 'a plan id from plan.make (64 hex digits)') }).strict(),

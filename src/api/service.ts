@@ -206,7 +206,7 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     },
     'plan.preview': async (params) => {
       const views = await hosts.list();
-      return previewPlan(planner, params.document, { inventory: views.map((v) => v.host), observed: views.flatMap((v) => (v.observed ? [v.observed] : [])) });
+      return previewPlan(planner, params.document, { inventory: views.map((v) => v.host), observed: views.flatMap((v) => (v.observed ? [v.observed] : [])) }, params.detail);
     },
     'plan.make': (params) => documents.makePlan(params.file, params.destroy ? { destroy: true } : {}),
     'apply.run': (params) => watchdog.whileApplying(() => documents.apply(params.file, params.planId), () => appliedPlans.get(params.file, params.planId)),
