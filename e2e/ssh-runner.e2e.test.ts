@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KnownHosts } from '../src/ssh/known-hosts';
 import { SshRunner, type SshAuth } from '../src/ssh/ssh-runner';
-import { run } from './lab/run';
 import { injectFault } from './support/faults';
-import { currentLab } from './support/lab';
+import { currentLab, processesIn } from './support/lab';
 
 const lab = currentLab();
 const host = lab.hosts.find((h) => h.kind === 'virtualbox')!;
@@ -27,13 +26,7 @@ const password: SshAuth = { kind: 'password', password: lab.password };
 
 /** The per-connection sshd processes of the lab user on that host only (never another lab's). */
 async function sessionDaemons(): Promise<number[]> {
-  const pids = (await run(['ip', 'netns', 'pids', host.netns])).stdout.split('\n').filter(Boolean);
-  const mine: number[] = [];
-  for (const pid of pids) {
-    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.startsWith(`sshd: ${lab.user}`)) mine.push(Number(pid));
-  }
-  return mine;
+  return (await processesIn(host.netns)).filter((p) => p.args.startsWith(`sshd: ${lab.user}`)).map((p) => p.pid);
 }
 
 describe('SshRunner against a real sshd', () => {

@@ -3,6 +3,7 @@
  * reach its hosts over the lab LAN with the real OpenSSH client. The lab is `$DCOD_LAB`, or `dcod`.
  */
 import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { DcodError } from '../../src/errors';
 import { labStatus, readLabInfo, type LabHost, type LabInfo } from '../lab/lab';
 import { netnsPath } from '../lab/netns';
@@ -66,6 +67,16 @@ export function sshHost(host: string | LabHost, command: string, opts: SshOption
 /** Runs argv inside a namespace with `ip netns exec`; resolves whatever it exits with. */
 export function inNetns(netns: string, argv: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
   return run(['ip', 'netns', 'exec', netns, ...argv], { allowFailure: true, input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000 });
+}
+
+/**
+ * The command lines of the processes in one namespace. `ps` inside a namespace would list the whole
+ * machine (the pid namespace is shared), and other labs run alongside: asserting on it mixes them up.
+ */
+export async function processesIn(netns: string): Promise<{ readonly pid: number; readonly args: string }[]> {
+  const pids = (await run(['ip', 'netns', 'pids', netns], { allowFailure: true })).stdout.split('\n').filter(Boolean);
+  const found = await Promise.all(pids.map(async (pid) => ({ pid: Number(pid), args: (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ').trim() })));
+  return found.filter((p) => p.args !== ''); // gone meanwhile
 }
 
 /** Whether this process's network namespace is the lab's laptop. */
