@@ -162,6 +162,24 @@ describe('disks, snapshots and clones', () => {
     expect(shrink.stderr).toMatch(/Resizing to new size 10485760 is not yet supported/);
   });
 
+  it('opens an image file it does not know by its path, with the size the file says (a disk copied from another host)', () => {
+    const a = withDisk();
+    a.ok('modifymedium', 'disk', path.join(a.dir, 'v.vdi'), '--resize', '1500');
+    const b = vm('w');
+    const copy = (name: string) => {
+      const to = path.join(b.dir, name);
+      fs.copyFileSync(path.join(a.dir, 'v.vdi'), to);
+      return to;
+    };
+    b.ok('storagectl', 'w', '--name', 'SATA', '--add', 'sata');
+    b.ok('storageattach', 'w', '--storagectl', 'SATA', '--port', '0', '--type', 'hdd', '--medium', copy('attached.vdi'));
+    b.ok('modifymedium', 'disk', copy('grown.vdi'), '--resize', '2000');
+    expect([...b.ok('list', 'hdds').stdout.matchAll(/^Capacity:\s+(\d+) MBytes$/gm)].map((m) => m[1])).toEqual(['1500', '2000']);
+    b.ok('closemedium', 'disk', copy('dropped.vdi'), '--delete');
+    expect(fs.existsSync(path.join(b.dir, 'dropped.vdi'))).toBe(false);
+    expect(b.run('modifymedium', 'disk', path.join(b.dir, 'none.vdi'), '--resize', '1').stderr).toMatch(/Could not find file for the medium '.*none\.vdi' \(VERR_FILE_NOT_FOUND\)/);
+  });
+
   it('takes, restores and deletes snapshots with their differencing images', () => {
     const s = withDisk();
     s.ok('snapshot', 'v', 'take', 'one');

@@ -1,12 +1,14 @@
-// Virtual disks: `createmedium|createhd disk …`, `closemedium …` (VBoxManageDisk.cpp) and the
-// differencing images snapshots and linked clones make. Image files start empty, like a dynamically
-// allocated image that holds no data yet; the registry keeps their logical size.
+// Virtual disks: `createmedium|createhd disk …`, `closemedium …`, `modifymedium …` (VBoxManageDisk.cpp)
+// and the differencing images snapshots and linked clones make. Image files hold no data, like a
+// dynamically allocated image that has none yet, only a one-line header with their logical size (real
+// images keep theirs in their own header): a copy of the file on another host opens as the same disk.
 import fs from 'node:fs';
 import path from 'node:path';
 import { argumentError, comFailure, formatContext, formatErrorInfo, msgError, syntaxError, VBoxError } from '../errors';
 import { getopt, isUuid, type OptDef } from '../getopt';
-import type { Medium, MediumFormat, Tx } from '../store';
+import type { Medium, MediumDevice, MediumFormat, Tx } from '../store';
 import { PROGRESS_OK, site, type Ctx } from './context';
+import type { ErrorContext } from '../errors';
 import { machineDisks } from './unregistervm';
 
 const F = 'VBoxManageDisk.cpp';
@@ -17,10 +19,35 @@ const CLOSE = site(F, 1875, 'Close()');
 const FORMATS: Record<string, MediumFormat> = { vdi: 'VDI', vmdk: 'VMDK', vhd: 'VHD', raw: 'RAW' };
 const EXT: Record<MediumFormat, string> = { VDI: '.vdi', VMDK: '.vmdk', VHD: '.vhd', RAW: '.img' };
 
-/** Creates the (empty) image file and registers it. */
+const HEADER = 'vboxsim disk image, logical size ';
+const FORMAT_BY_EXT: Record<string, MediumFormat> = { '.vdi': 'VDI', '.vmdk': 'VMDK', '.vhd': 'VHD', '.iso': 'RAW', '.img': 'RAW' };
+
+function writeHeader(file: string, bytes: number): void {
+  fs.writeFileSync(file, `${HEADER}${bytes}\n`);
+}
+
+/** The logical size in an image file's header; undefined for a file without one (data written over it) or none at all. */
+function headerSize(file: string): number | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const head = Buffer.alloc(HEADER.length + 24);
+    const text = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)).toString('latin1');
+    const size = text.startsWith(HEADER) ? /^(\d+)\n/.exec(text.slice(HEADER.length))?.[1] : undefined;
+    return size === undefined ? undefined : Number(size);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Creates the image file (its header only) and registers it. */
 export function registerMedium(tx: Tx, m: Medium): Medium {
   fs.mkdirSync(path.dirname(m.location), { recursive: true });
-  fs.writeFileSync(m.location, '');
+  writeHeader(m.location, m.logicalSize);
   tx.registry.media.push(m);
   tx.touchRegistry();
   return m;
@@ -59,6 +86,24 @@ export function findMedium(tx: Tx, nameOrUuid: string): Medium | undefined {
   }
   const abs = path.resolve(nameOrUuid);
   return tx.registry.media.find((x) => x.location === abs);
+}
+
+/**
+ * IVirtualBox::OpenMedium as VBoxManage calls it: a registered medium by UUID or location, else an image
+ * file not yet known, which it registers (as VirtualBox does with any medium it opens).
+ */
+export function openMedium(ctx: Ctx, nameOrUuid: string, device: MediumDevice, at: ErrorContext): Medium {
+  const known = findMedium(ctx.tx, nameOrUuid);
+  if (known) return known;
+  const location = isUuid(nameOrUuid) ? nameOrUuid : path.resolve(nameOrUuid);
+  const logicalSize = isUuid(nameOrUuid) || !fs.existsSync(location) ? undefined : (headerSize(location) ?? fs.statSync(location).size);
+  if (logicalSize === undefined) {
+    throw comFailure({ text: `Could not find file for the medium '${location}' (VERR_FILE_NOT_FOUND)`, code: 'VBOX_E_FILE_ERROR', component: 'MediumWrap', iface: 'IMedium', callee: 'nsISupports' }, at);
+  }
+  const m: Medium = { uuid: ctx.uuid(), location, format: FORMAT_BY_EXT[path.extname(location).toLowerCase()] ?? 'RAW', device, logicalSize, parent: null };
+  ctx.tx.registry.media.push(m);
+  ctx.tx.touchRegistry();
+  return m;
 }
 
 const CREATE_OPTS: OptDef[] = [
@@ -145,20 +190,7 @@ export function closemedium(args: string[], ctx: Ctx): void {
     } else if (r.id === 'delete') del = true;
   }
   if (target === undefined) throw syntaxError(v, 'Medium name or UUID required');
-  const m = findMedium(ctx.tx, target);
-  if (!m) {
-    const loc = isUuid(target) ? target : path.resolve(target);
-    throw comFailure(
-      {
-        text: `Could not find file for the medium '${loc}' (VERR_FILE_NOT_FOUND)`,
-        code: 'VBOX_E_FILE_ERROR',
-        component: 'MediumWrap',
-        iface: 'IMedium',
-        callee: 'nsISupports',
-      },
-      OPEN,
-    );
-  }
+  const m = openMedium(ctx, target, 'HardDisk', OPEN);
   const users = ctx.tx.allMachines().filter((vm) => machineDisks(ctx.tx, vm).includes(m.uuid));
   const mediumError = (text: string, code: 'VBOX_E_OBJECT_IN_USE' | 'VBOX_E_INVALID_OBJECT_STATE', at = CLOSE) =>
     comFailure({ text, code, component: 'MediumWrap', iface: 'IMedium', callee: 'nsISupports' }, at);
@@ -207,12 +239,12 @@ export function modifymedium(args: string[], ctx: Ctx): void {
   }
   if (target === undefined) throw syntaxError(v, 'Medium name or UUID required');
   if (bytes === undefined) throw syntaxError(v, 'vboxsim simulates only --resize and --resizebyte of modifymedium');
-  const m = findMedium(ctx.tx, target);
-  if (!m) throw comFailure({ text: `Could not find file for the medium '${isUuid(target) ? target : path.resolve(target)}' (VERR_FILE_NOT_FOUND)`, code: 'VBOX_E_FILE_ERROR', component: 'MediumWrap', iface: 'IMedium', callee: 'nsISupports' }, OPEN);
+  const m = openMedium(ctx, target, 'HardDisk', OPEN);
   if (bytes < m.logicalSize) {
     throw new VBoxError(`0%...VBOX_E_NOT_SUPPORTED\n${msgError('Failed to resize medium')}${formatErrorInfo({ text: `Resizing to new size ${bytes} is not yet supported for medium '${m.location}'`, code: 'VBOX_E_NOT_SUPPORTED', component: 'MediumWrap', iface: 'IMedium' })}${formatContext(site(F, 1134, 'RTEXITCODE handleModifyMedium(HandlerArg*)'))}`, 1);
   }
   m.logicalSize = bytes;
+  if (headerSize(m.location) !== undefined) writeHeader(m.location, bytes);
   ctx.tx.touchRegistry();
   ctx.err(PROGRESS_OK);
 }

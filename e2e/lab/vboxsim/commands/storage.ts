@@ -1,16 +1,14 @@
 // `VBoxManage storagectl` and `storageattach` (VBoxManageStorageController.cpp) for a VM that is
 // not running: controllers, and disks/DVD/floppy drives on their ports.
-import fs from 'node:fs';
-import path from 'node:path';
 import { argumentError, comFailure, msgError, syntaxError, VBoxError } from '../errors';
 import { getopt, type OptDef } from '../getopt';
 import type { DeviceKind, Machine, StorageBus, StorageController } from '../machine';
-import type { MediumFormat } from '../store';
 import { controllerLimits } from '../vminfo';
 import { findMachine, lockForWrite, site, type Ctx } from './context';
-import { findMedium } from './medium';
+import { openMedium } from './medium';
 
 const F = 'VBoxManageStorageController.cpp';
+const OPEN_MEDIUM = site(F, 700, 'OpenMedium(Bstr(pszMedium).raw(), devTypeRequested, accessType, fForceNewUuidOnOpen, pMedium2Mount.asOutParam())');
 
 const BUSES: Record<string, { bus: StorageBus; type: string; ports: number; line: number; enumName: string }> = {
   ide: { bus: 'IDE', type: 'PIIX4', ports: 2, line: 1081, enumName: 'StorageBus_IDE' },
@@ -120,35 +118,6 @@ const ATTACH_OPTS: OptDef[] = [
 ];
 
 const DEVICE_TYPES: Record<string, DeviceKind> = { hdd: 'hdd', dvddrive: 'dvd', fdd: 'fdd' };
-const FORMAT_BY_EXT: Record<string, MediumFormat> = { '.vdi': 'VDI', '.vmdk': 'VMDK', '.vhd': 'VHD', '.iso': 'RAW', '.img': 'RAW' };
-
-/** OpenMedium on a file not yet known: registers it with the size it has on disk. */
-function openMediumFile(ctx: Ctx, file: string, kind: DeviceKind): string {
-  const known = findMedium(ctx.tx, file);
-  if (known) return known.uuid;
-  const abs = path.resolve(file);
-  let size: number;
-  try {
-    size = fs.statSync(abs).size;
-  } catch {
-    throw comFailure(
-      { text: `Could not find file for the medium '${abs}' (VERR_FILE_NOT_FOUND)`, code: 'VBOX_E_FILE_ERROR', component: 'MediumWrap', iface: 'IMedium', callee: 'nsISupports' },
-      site(F, 700, 'OpenMedium(Bstr(pszMedium).raw(), devTypeRequested, accessType, fForceNewUuidOnOpen, pMedium2Mount.asOutParam())'),
-    );
-  }
-  const uuid = ctx.uuid();
-  ctx.tx.registry.media.push({
-    uuid,
-    location: abs,
-    format: FORMAT_BY_EXT[path.extname(abs).toLowerCase()] ?? 'RAW',
-    device: kind === 'hdd' ? 'HardDisk' : kind === 'dvd' ? 'DVD' : 'Floppy',
-    logicalSize: size,
-    parent: null,
-  });
-  ctx.tx.touchRegistry();
-  return uuid;
-}
-
 function onOff(v: unknown): boolean {
   return String(v).toLowerCase() === 'on';
 }
@@ -186,7 +155,7 @@ export function storageattach(args: string[], ctx: Ctx): void {
       const kindName = (o.type as string | undefined)?.toLowerCase();
       const kind = kindName ? DEVICE_TYPES[kindName] : existing?.kind;
       if (!kind) throw argumentError(kindName ? `Invalid --type argument '${o.type}'` : 'Argument --type must be specified\n');
-      const mediumId = medium.toLowerCase() === 'emptydrive' ? null : openMediumFile(ctx, medium, kind);
+      const mediumId = medium.toLowerCase() === 'emptydrive' ? null : openMedium(ctx, medium, kind === 'hdd' ? 'HardDisk' : kind === 'dvd' ? 'DVD' : 'Floppy', OPEN_MEDIUM).uuid;
       if (mediumId === null && kind === 'hdd') throw argumentError('Argument --type must be specified\n');
       const other = ctl.attachments.find((a) => a.medium === mediumId && a !== existing && mediumId !== null);
       if (other)
