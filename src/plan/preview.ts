@@ -9,8 +9,8 @@ import type { Datacenter } from '../model/document';
 import { validateDocument, type ValidationContext } from '../model/validate';
 import type { Operation, Plan } from './plan';
 
-/** An operation without its commands and before/after views: what, where and why. */
-export type OperationOutline = Pick<Operation, 'id' | 'target' | 'resource' | 'action' | 'summary' | 'reason' | 'dependsOn'>;
+/** An operation without its commands, dependencies and before/after views: what, where and why. */
+export type OperationOutline = Pick<Operation, 'id' | 'target' | 'resource' | 'action' | 'summary' | 'reason'>;
 
 export interface PlanOutline extends Omit<Plan, 'operations'> {
   readonly operations: readonly OperationOutline[];
@@ -35,7 +35,7 @@ export interface PlanPreview {
 }
 
 export function outlineOf(plan: Plan): PlanOutline {
-  return { ...plan, operations: plan.operations.map(({ id, target, resource, action, summary, reason, dependsOn }) => ({ id, target, resource, action, summary, reason, dependsOn })) };
+  return { ...plan, operations: plan.operations.map(({ id, target, resource, action, summary, reason }) => ({ id, target, resource, action, summary, reason })) };
 }
 
 export function previewPlan(
