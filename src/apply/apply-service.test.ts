@@ -69,6 +69,18 @@ describe('ApplyService', () => {
     expect(records.map((r) => r.type)).toEqual(['begin', 'op', 'op', 'op', 'op', 'end']);
   });
 
+  it('applies a datacenter once at a time across cores (two dcod processes): the second is told who holds it', async () => {
+    const slow: Plan = { datacenter: 'lab', operations: [op('vm/web1/create', [['sleep', '0.6']])], diagnostics: [] };
+    const first = service(() => slow).svc;
+    const second = service(() => slow).svc;
+    const [a, b] = [await first.makePlan(file), await second.makePlan(file)];
+    const running = first.apply(file, a.planId);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(second.apply(file, b.planId)).rejects.toMatchObject({ code: 'INVALID_STATE', retryable: true, message: expect.stringContaining(`is being applied by dcod (pid ${process.pid}, plan ${a.planId.slice(0, 12)}`) });
+    expect((await running).ok).toBe(true);
+    expect((await second.apply(file, b.planId)).ok).toBe(true);
+  });
+
   it('refuses a plan made from another version of the document, and an unknown plan id', async () => {
     const { svc } = service(() => ({ datacenter: 'lab', operations: [], diagnostics: [] }));
     const view = await svc.makePlan(file);

@@ -13,6 +13,7 @@ import { dcodGroup, EXTRA_DATACENTER, EXTRA_ROLE } from '../model/tags';
 import type { DriftItem } from '../plan/drift';
 import type { Action, Operation, Plan, ResourceRef, Target } from '../plan/plan';
 import { modifyVm, setExtraData, vniOfIntnet } from '../vbox/commands';
+import { acquireApplyLock } from './apply-lock';
 import { applyPlan, type ApplyResult } from './engine';
 import { doneOperations, journalPath, JournalWriter, lastOutcomes, readJournal, unfinishedApply, type UnfinishedApply } from './journal';
 import { planIdOf, PlanStore, type StoredPlan } from './plan-store';
@@ -152,7 +153,10 @@ export class ApplyService {
     const datacenter = stored.plan.datacenter;
     if (this.applying.has(datacenter)) throw new DcodError('INVALID_STATE', `datacenter ${datacenter} is being applied already; wait for it to finish`);
     this.applying.add(datacenter);
+    let release: (() => Promise<void>) | undefined;
     try {
+      // Another process (a second `dcod apply`, the app) may be applying it: their journals would interleave.
+      release = await acquireApplyLock(stored.file, datacenter, planId);
       await this.plans.persist(stored);
       const file = journalPath(stored.file, datacenter);
       const alreadyDone = doneOperations(await readJournal(file), planId);
@@ -194,6 +198,7 @@ export class ApplyService {
       this.deps.log?.(result.ok ? 'info' : 'error', 'core', `apply of ${datacenter} (plan ${planId.slice(0, 12)}): ${done} done, ${failed} failed, ${skipped} skipped`);
       return result;
     } finally {
+      await release?.();
       this.applying.delete(datacenter);
     }
   }
