@@ -1,7 +1,8 @@
 /**
  * One sampler: keeps its target's sampling loop (./sampler-script) running over a single streaming
  * channel and hands on each frame as it arrives. When the stream ends or the connection drops it starts
- * again after a backoff, so a host that reboots or goes away comes back by itself.
+ * again after a backoff, so a host that reboots or goes away comes back by itself; a stream that stops
+ * bringing frames without ending (a cut link) is ended and started again the same way.
  */
 import { DcodError, toDcodError } from '../errors';
 import type { ExecStream, StreamingRunner } from '../hosts/runner';
@@ -17,6 +18,8 @@ export interface SamplerOptions {
   readonly now?: () => number;
   readonly backoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** How long a stream may go without a frame before it is given up as stalled (default: 5 intervals, at least 10 s). */
+  readonly stallMs?: number;
 }
 
 export class StreamSampler {
@@ -59,9 +62,22 @@ export class StreamSampler {
         const runner = await this.opts.runnerFor(this.target);
         if (this.stopped) break;
         const reader = new FrameReader();
+        // A pulled cable shows only when SSH's keepalive gives up (half a minute): a stream that stops
+        // bringing frames is given up sooner, so the host shows as down while it is.
+        const stallMs = this.opts.stallMs ?? Math.max(10_000, this.target.spec.intervalS * 5000);
+        let stalled = false;
+        let watchdog: NodeJS.Timeout | undefined;
+        const watch = () => {
+          clearTimeout(watchdog);
+          watchdog = setTimeout(() => {
+            stalled = true;
+            void this.stream?.stop(0);
+          }, stallMs);
+        };
         const stream = runner.execStream(samplerCommand(this.target.spec), {
           onStdout: (chunk) => {
             for (const frame of reader.push(chunk)) {
+              watch();
               const at = now();
               // Only a change of state is news; the time of the last frame is read with the state.
               const wasStreaming = this.current.state === 'streaming';
@@ -74,8 +90,10 @@ export class StreamSampler {
           onStderr: (text) => (stderr = (stderr + text).slice(-1000)),
         });
         this.stream = stream;
-        const { code } = await stream.done;
+        watch();
+        const { code } = await stream.done.finally(() => clearTimeout(watchdog));
         if (this.stopped) break;
+        if (stalled) throw new DcodError('TIMEOUT', `no traffic sample from ${this.target.host} for ${stallMs / 1000} s: the host, or the network to it, may be down`);
         throw new DcodError('COMMAND_FAILED', `the sampling loop on ${this.target.host} ended (exit status ${code ?? 'none'})${stderr.trim() ? `: ${stderr.trim()}` : ''}`);
       } catch (err) {
         if (this.stopped) break;
