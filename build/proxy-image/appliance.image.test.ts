@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DMI_SYSTEM_PRODUCT, PROXY_PRODUCT } from '../../e2e/lab/vboxsim/dmi';
 import { OVF_DISK_FORMAT, parseManifest, parseOvf } from '../../e2e/lab/vboxsim/ovf';
 import { readTar } from '../../e2e/lab/vboxsim/tar';
-import { bareKey, encodeApplianceConfig } from '../../src/overlay/appliance';
+import { bareKey, encodeApplianceConfig, proxyHostname } from '../../src/overlay/appliance';
 import { desiredFacts } from '../../src/overlay/facts';
 import { colonMac } from '../../src/overlay/names';
 import { observeProxy } from '../../src/overlay/observe';
@@ -31,9 +31,13 @@ import { HARDWARE } from './spec';
 
 const ACCEL = process.env.DCOD_QEMU_ACCEL === 'kvm' ? 'kvm' : 'tcg';
 const BOOT_TIMEOUT_MS = (ACCEL === 'kvm' ? 2 : 8) * 60_000;
-/** The address QEMU's user-mode DHCP server leases to the first guest. */
+/**
+ * The address QEMU's user-mode network gives the first guest and its gateway, set here as a fixed
+ * underlay: with the longest hostname, the largest configuration DCoD writes into the DMI string.
+ */
 const UNDERLAY_ADDRESS = '10.0.2.15';
-const HOSTNAME = 'proxy-h1';
+const UNDERLAY_GATEWAY = '10.0.2.2';
+const HOSTNAME = proxyHostname(`h1-${'x'.repeat(80)}`);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dcod-proxy-image-'));
 const log = (line: string) => fs.appendFileSync(path.join(tmp, 'build.log'), `${line}\n`);
@@ -145,20 +149,26 @@ describe.sequential('the dcod-proxy appliance', () => {
   it('boots under QEMU with its configuration in SMBIOS and takes the generated key over SSH', async () => {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'dcod-test', '-f', path.join(tmp, 'id_ed25519')]);
     const key = fs.readFileSync(path.join(tmp, 'id_ed25519'));
-    const config = encodeApplianceConfig({ hostname: HOSTNAME, sshAuthorizedKeys: [bareKey(fs.readFileSync(path.join(tmp, 'id_ed25519.pub'), 'utf8'))], underlay: { dhcp: true } });
+    const config = encodeApplianceConfig({
+      hostname: HOSTNAME,
+      sshAuthorizedKeys: [bareKey(fs.readFileSync(path.join(tmp, 'id_ed25519.pub'), 'utf8'))],
+      underlay: { address: `${UNDERLAY_ADDRESS}/24`, gateway: UNDERLAY_GATEWAY },
+    });
+    expect(HOSTNAME).toHaveLength(63);
     sshPort = await freePort();
     const started = Date.now();
     vm = startQemu({ disk: vmdk, diskFormat: 'vmdk', macs: nicMacs(proxyConfig()), product: PROXY_PRODUCT, oemStrings: ['vboxVer_7.0.6', config], sshPort, consoleLog: path.join(tmp, 'console.log'), memoryMB: HARDWARE.memoryMB, accel: ACCEL });
     runner = await waitForSsh(sshPort, key);
     const guest = /\[\s*([\d.]+)\] dcod-boot\[\d+\]: dcod-boot: /.exec(vm.console())?.[1];
     console.log(`SSH login ${((Date.now() - started) / 1000).toFixed(1)} s after QEMU started (${ACCEL}); dcod-boot done ${guest ?? '?'} s into the kernel's boot`);
-    expect(vm.console()).toContain(`dcod-boot: ${HOSTNAME}: underlay nic1 DHCP, 1 authorized keys`);
+    expect(vm.console()).toContain(`dcod-boot: ${HOSTNAME}: underlay nic1 ${UNDERLAY_ADDRESS}/24 via ${UNDERLAY_GATEWAY}, 1 authorized keys`);
   });
 
   it('took its hostname, key and underlay from the OEM string, and nothing else is configured', async () => {
     expect((await sh('hostname')).trim()).toBe(HOSTNAME);
     expect((await sh('cat /sys/class/dmi/id/product_name')).trim()).toBe(PROXY_PRODUCT);
     expect(await sh('ip -4 -o addr show dev nic1')).toContain(`inet ${UNDERLAY_ADDRESS}/24`);
+    expect(await sh('ip -4 route show default')).toContain(`default via ${UNDERLAY_GATEWAY} dev nic1`);
     const macs = nicMacs(proxyConfig());
     for (const [i, mac] of macs.entries()) expect((await sh(`cat /sys/class/net/nic${i + 1}/address`)).trim()).toBe(mac.toLowerCase());
     expect(await sh('ip -4 -o addr show dev nic2')).toBe('');
