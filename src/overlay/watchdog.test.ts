@@ -159,19 +159,14 @@ describe('OverlayWatchdog', () => {
   });
 
   it('logs a failed repair or an unreadable host instead of throwing', async () => {
-    const w = watchdog({
-      execute: async () => {
-        throw new Error('ssh went away');
-      },
-    });
+    const failing = (message: string) => async (): Promise<never> => {
+      throw new Error(message);
+    };
+    const w = watchdog({ execute: failing('ssh went away') });
     await applied(w);
     await w.check();
     expect(log.at(-1)).toBe('error core watchdog: could not restore the overlay of dc1: ssh went away');
-    const blind = watchdog({
-      refresh: async () => {
-        throw new Error('no network');
-      },
-    });
+    const blind = watchdog({ refresh: failing('no network') });
     await applied(blind);
     await blind.check();
     expect(log.at(-1)).toBe('error core watchdog: could not read the hosts: no network');
