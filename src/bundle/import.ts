@@ -6,7 +6,6 @@
  * the document with its new placement. Applying that document (the caller does, after showing the plan)
  * recreates switches, routers and DHCP and starts the VMs.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DcodError } from '../errors';
 import type { ObservedHost } from '../hosts/observed';
@@ -17,7 +16,7 @@ import { joinHostPath, volumePath } from '../plan/host-paths';
 import { hostNamed, vboxOn, type HostAccess } from '../snapshot/host-access';
 import * as cmd from '../vbox/commands';
 import { parseShowVmInfo } from '../vbox/showvminfo';
-import { bundlePath, readManifest, verifyBundle, type BundleManifest } from './manifest';
+import { openBundle, readBundleText, verifyBundle, type BundleSource } from './bundle-source';
 import { placeVms, remapVnis } from './placement';
 import { ProgressMeter, type BundleProgress } from './progress';
 import { upload } from './remote-files';
@@ -54,19 +53,20 @@ function vnisInUse(observed: readonly ObservedHost[]): Set<number> {
   return used;
 }
 
-async function bundleDocument(dir: string, m: BundleManifest): Promise<Datacenter> {
-  const parsed = parseDocumentText(await readFile(bundlePath(dir, m.document), 'utf8'));
+async function bundleDocument(src: BundleSource): Promise<Datacenter> {
+  const parsed = parseDocumentText(await readBundleText(src, src.manifest.document));
   if (!parsed.document) throw new DcodError('INVALID_DOCUMENT', `the bundle's document is not valid: ${parsed.diagnostics.map((d) => `${d.path}: ${d.message}`).join('; ')}`);
   return parsed.document;
 }
 
 /** Reads and verifies the bundle, and decides where everything goes. Touches no host but to read it. */
-export async function planImport(access: HostAccess, dir: string, opts: ImportOptions = {}): Promise<{ plan: ImportPlan; document: Datacenter; manifest: BundleManifest }> {
-  const manifest = await readManifest(dir);
+export async function planImport(access: HostAccess, bundle: string, opts: ImportOptions = {}): Promise<{ plan: ImportPlan; document: Datacenter; source: BundleSource }> {
+  const source = await openBundle(bundle);
+  const manifest = source.manifest;
   const meter = new ProgressMeter('import', (p) => opts.onProgress?.(p));
   meter.expect(manifest.files.reduce((n, f) => n + f.bytes, 0));
-  await verifyBundle(dir, manifest, (n) => meter.add(n, 'verifying'));
-  const doc = await bundleDocument(dir, manifest);
+  await verifyBundle(source, (n) => meter.add(n, 'verifying'));
+  const doc = await bundleDocument(source);
   const [inventory, observed] = await Promise.all([access.inventory(), access.refresh()]);
   const usable = observed.filter((o) => o.reachable && !o.error && o.vbox && o.hostInfo && inventory.some((h) => h.name === o.host));
   if (usable.length === 0) throw new DcodError('HOST_UNREACHABLE', 'no VirtualBox host of the inventory can be read: nothing to import onto');
@@ -79,22 +79,23 @@ export async function planImport(access: HostAccess, dir: string, opts: ImportOp
   if (unplaced.length) throw new DcodError('INVALID_STATE', `the bundle does not fit on these hosts:\n${unplaced.map((u) => `  VM ${u.vm}: ${u.reason}`).join('\n')}`);
   const remap = remapVnis(doc.switches.map((s) => s.vni), vnisInUse(usable));
   const plan: ImportPlan = {
-    bundle: path.resolve(dir),
+    bundle: path.resolve(bundle),
     datacenter: doc.metadata.name,
     placement,
     remapped: doc.switches.filter((s) => remap.has(s.vni)).map((s) => ({ switch: s.name, from: s.vni, to: remap.get(s.vni)! })),
     bytes: manifest.files.reduce((n, f) => n + f.bytes, 0),
   };
   meter.report('verifying');
-  return { plan, document: doc, manifest };
+  return { plan, document: doc, source };
 }
 
 /**
  * Carries an import plan out: VMs imported on their hosts (hosts in parallel), volumes put in place,
  * the document written to `documentFile` with its placement and VNIs. Resolves that file.
  */
-export async function runImport(access: HostAccess, dir: string, documentFile: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const { plan, document, manifest } = await planImport(access, dir, opts);
+export async function runImport(access: HostAccess, bundle: string, documentFile: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  const { plan, document, source } = await planImport(access, bundle, opts);
+  const manifest = source.manifest;
   const dc = plan.datacenter;
   const meter = new ProgressMeter('import', (p) => opts.onProgress?.(p));
   meter.expect(manifest.files.filter((f) => f.path !== manifest.document).reduce((n, f) => n + f.bytes, 0));
@@ -116,7 +117,7 @@ export async function runImport(access: HostAccess, dir: string, documentFile: s
         const entry = manifest.vms.find((v) => v.name === name)!;
         const remote = joinHostPath(folder, `dcod-import-${dc}-${name}.ova`);
         await runner.run(['mkdir', '-p', '--', folder]);
-        await upload(runner, bundlePath(dir, entry.ova), remote, { onBytes: (n) => meter.add(n, 'uploading', entry.ova), ...(opts.signal ? { signal: opts.signal } : {}) });
+        await upload(runner, await source.locate(entry.ova), remote, { onBytes: (n) => meter.add(n, 'uploading', entry.ova), ...(opts.signal ? { signal: opts.signal } : {}) });
         meter.report('importing', name);
         try {
           await vboxOn(access, host, cmd.importAppliance(remote, { vmName: name }), `importing VM ${name}`);
@@ -136,7 +137,7 @@ export async function runImport(access: HostAccess, dir: string, documentFile: s
           if (!copy || !vol || !file) throw new DcodError('FILE_ERROR', `the bundle says disk ${vd.index} of VM ${name} is volume ${vd.volume}, but it is not there`);
           const target = volumePath(folder, dc, vol);
           await runner.run(['mkdir', '-p', '--', path.posix.dirname(target)]);
-          await upload(runner, bundlePath(dir, file.file), target, { onBytes: (n) => meter.add(n, 'uploading', file.file), ...(opts.signal ? { signal: opts.signal } : {}) });
+          await upload(runner, await source.locate(file.file), target, { onBytes: (n) => meter.add(n, 'uploading', file.file), ...(opts.signal ? { signal: opts.signal } : {}) });
           await vboxOn(access, host, cmd.storageAttach(name, { controller: copy.controller, port: copy.port, device: copy.device, type: 'hdd', medium: 'none' }), `detaching the copy of volume ${vol.name}`);
           await vboxOn(access, host, cmd.closeMedium('disk', copy.medium, { deleteFile: true }), `deleting the copy of volume ${vol.name}`);
           await vboxOn(access, host, cmd.storageAttach(name, { controller: copy.controller, port: copy.port, device: copy.device, type: 'hdd', medium: target }), `attaching volume ${vol.name}`);

@@ -1,88 +1,65 @@
 /**
- * Streaming whole files between this machine and a host: over SFTP on an SSH host (ssh2's streams have
- * backpressure, so memory stays constant whatever the size), with plain fs streams for the local host.
- * Every byte is hashed as it passes, so a copy's SHA-256 comes free with it.
+ * Copying whole files between this machine and a host, in constant memory whatever their size: over
+ * SFTP on an SSH host, the local file system for the local host. Downloads keep many reads in flight
+ * (./pipelined-copy) and write and hash on a worker thread (./file-sink); uploads are ssh2's write
+ * stream, which already pipelines its writes. Every byte is hashed as it passes, so a copy's SHA-256
+ * comes free with it.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { open, rename } from 'node:fs/promises';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SFTPWrapper } from 'ssh2';
 import { DcodError } from '../errors';
 import type { HostRunner } from '../hosts/runner';
+import type { ChunkSink } from './file-sink';
+import { pipelinedCopy, type RandomReader } from './pipelined-copy';
 
 interface RemoteFs {
-  read(file: string): Readable;
+  open(file: string): Promise<RandomReader>;
   write(file: string): Writable;
-  size(file: string): Promise<number>;
   rename(from: string, to: string): Promise<void>;
 }
 
 type SftpCapable = HostRunner & { sftp<T>(work: (s: SFTPWrapper) => Promise<T>): Promise<T> };
 
-/** Reads in flight at once, and their size: one at a time (ssh2's own read stream) waits a round trip per 32 KiB. */
-const READS_IN_FLIGHT = 128;
-const READ_BYTES = 32 << 10;
-
 const call = <T>(f: (cb: (err: Error | null | undefined, value: T) => void) => void): Promise<T> =>
   new Promise((resolve, reject) => f((err, value) => (err ? reject(err) : resolve(value))));
 
-/**
- * A host file as a stream of its bytes in order, with READS_IN_FLIGHT SFTP reads outstanding: memory
- * stays at READS_IN_FLIGHT × READ_BYTES (the consumer's backpressure stops new reads), and the link is
- * kept full.
- */
-export function sftpReader(s: Pick<SFTPWrapper, 'open' | 'fstat' | 'read' | 'close'>, file: string): Readable {
-  async function* chunks(): AsyncGenerator<Buffer> {
-    const handle = await call<Buffer>((cb) => s.open(file, 'r', cb));
-    try {
-      const size = (await call<{ size: number }>((cb) => s.fstat(handle, cb))).size;
-      const readAt = async (pos: number, len: number): Promise<Buffer> => {
-        const buf = Buffer.allocUnsafe(len);
-        let got = 0;
-        while (got < len) {
-          const n = await new Promise<number>((resolve, reject) => s.read(handle, buf, got, len - got, pos + got, (err, bytes) => (err ? reject(err) : resolve(bytes))));
-          if (n === 0) break;
-          got += n;
-        }
-        return got === len ? buf : buf.subarray(0, got);
-      };
-      const inFlight: Promise<Buffer>[] = [];
-      let next = 0;
-      const fill = () => {
-        while (inFlight.length < READS_IN_FLIGHT && next < size) {
-          const read = readAt(next, Math.min(READ_BYTES, size - next));
-          read.catch(() => undefined); // awaited in order below; this only keeps a failure from being "unhandled" meanwhile
-          inFlight.push(read);
-          next += READ_BYTES;
-        }
-      };
-      fill();
-      while (inFlight.length) {
-        const chunk = await inFlight.shift()!;
-        fill();
-        yield chunk;
-      }
-    } finally {
-      await call<void>((cb) => s.close(handle, cb)).catch(() => undefined);
-    }
-  }
-  return Readable.from(chunks(), { objectMode: false, highWaterMark: READ_BYTES });
+/** A host file open for reads at any offset over SFTP (ssh2 reports the end of the file as a 0-byte read). */
+export async function sftpOpen(s: Pick<SFTPWrapper, 'open' | 'fstat' | 'read' | 'close'>, file: string): Promise<RandomReader> {
+  const handle = await call<Buffer>((cb) => s.open(file, 'r', cb));
+  const close = () => call<void>((cb) => s.close(handle, (err) => cb(err, undefined)));
+  const size = await call<{ size: number }>((cb) => s.fstat(handle, cb)).then(
+    (st) => st.size,
+    async (err: unknown) => {
+      await close().catch(() => undefined);
+      throw err;
+    },
+  );
+  return { size, read: (buf, off, len, pos) => call<number>((cb) => s.read(handle, buf, off, len, pos, (err, n) => cb(err, n))), close };
 }
 
 const sftpFs = (s: SFTPWrapper): RemoteFs => ({
-  read: (file) => sftpReader(s, file),
+  open: (file) => sftpOpen(s, file),
   write: (file) => s.createWriteStream(file),
-  size: (file) => new Promise((resolve, reject) => s.stat(file, (err, st) => (err ? reject(err) : resolve(st.size)))),
   rename: (from, to) => new Promise((resolve, reject) => s.rename(from, to, (err) => (err ? reject(err) : resolve()))),
 });
 
 const localFs: RemoteFs = {
-  read: (file) => createReadStream(file, { highWaterMark: 1 << 20 }),
+  open: async (file) => {
+    const fh = await open(file, 'r');
+    const size = await fh.stat().then(
+      (st) => st.size,
+      async (err: unknown) => {
+        await fh.close();
+        throw err;
+      },
+    );
+    return { size, read: async (buf, off, len, pos) => (await fh.read(buf, off, len, pos)).bytesRead, close: () => fh.close() };
+  },
   write: (file) => createWriteStream(file),
-  size: async (file) => (await stat(file)).size,
   rename: (from, to) => rename(from, to),
 };
 
@@ -113,28 +90,56 @@ function meter(opts: CopyOptions): { tap: Transform; digest: () => string; bytes
   return { tap, digest: () => hash.digest('hex'), bytes: () => bytes };
 }
 
-/**
- * Copies a host's file to a local one (written as `<to>.part`, renamed once whole); resolves its size
- * and SHA-256.
- */
-export async function download(runner: HostRunner, from: string, to: string, opts: CopyOptions = {}): Promise<{ bytes: number; sha256: string }> {
-  await mkdir(path.dirname(to), { recursive: true });
-  const m = meter(opts);
-  await withHostFiles(runner, (fs) => pipeline(fs.read(from), m.tap, createWriteStream(`${to}.part`), ...(opts.signal ? [{ signal: opts.signal }] : []))).catch((err: unknown) => {
-    throw copyError(err, `downloading ${from}`);
-  });
-  await rename(`${to}.part`, to);
-  return { bytes: m.bytes(), sha256: m.digest() };
+/** Where a downloaded file goes: a sink for its bytes, and what makes it part of the bundle once whole. */
+export interface Landing {
+  readonly sink: ChunkSink;
+  commit(got: { bytes: number; sha256: string }): Promise<void>;
 }
 
-/** Copies a local file to a host (as `<to>.dcod-part`, renamed once whole); resolves its size and SHA-256. */
-export async function upload(runner: HostRunner, from: string, to: string, opts: CopyOptions = {}): Promise<{ bytes: number; sha256: string }> {
+/**
+ * Copies a host's file to wherever `land` (told its size) puts it; resolves its size and SHA-256.
+ * The landing is committed only once every byte is written.
+ */
+export async function download(runner: HostRunner, from: string, land: (bytes: number) => Promise<Landing>, opts: CopyOptions = {}): Promise<{ bytes: number; sha256: string }> {
+  return withHostFiles(runner, async (fs) => {
+    const src = await fs.open(from);
+    try {
+      const landing = await land(src.size);
+      try {
+        await pipelinedCopy(src, landing.sink, opts);
+      } catch (err) {
+        await landing.sink.abort();
+        throw err;
+      }
+      const got = await landing.sink.end();
+      await landing.commit(got);
+      return got;
+    } finally {
+      await src.close().catch(() => undefined);
+    }
+  }).catch((err: unknown) => {
+    throw copyError(err, `downloading ${from}`);
+  });
+}
+
+/** Bytes of a local file: all of it, or (in a single-file bundle) one entry's range. */
+export interface LocalBytes {
+  readonly file: string;
+  readonly start: number;
+  readonly bytes: number;
+}
+
+const readLocal = (from: LocalBytes): Readable =>
+  from.bytes === 0 ? Readable.from([]) : createReadStream(from.file, { start: from.start, end: from.start + from.bytes - 1, highWaterMark: 1 << 20 });
+
+/** Copies local bytes to a host file (as `<to>.dcod-part`, renamed once whole); resolves their size and SHA-256. */
+export async function upload(runner: HostRunner, from: LocalBytes, to: string, opts: CopyOptions = {}): Promise<{ bytes: number; sha256: string }> {
   const m = meter(opts);
   await withHostFiles(runner, async (fs) => {
-    await pipeline(createReadStream(from, { highWaterMark: 1 << 20 }), m.tap, fs.write(`${to}.dcod-part`), ...(opts.signal ? [{ signal: opts.signal }] : []));
+    await pipeline(readLocal(from), m.tap, fs.write(`${to}.dcod-part`), ...(opts.signal ? [{ signal: opts.signal }] : []));
     await fs.rename(`${to}.dcod-part`, to);
   }).catch((err: unknown) => {
-    throw copyError(err, `uploading ${from} to ${to}`);
+    throw copyError(err, `uploading ${from.file} to ${to}`);
   });
   return { bytes: m.bytes(), sha256: m.digest() };
 }
@@ -146,10 +151,10 @@ function copyError(err: unknown, what: string): DcodError {
   return new DcodError('FILE_ERROR', `${what}: ${e?.message ?? String(err)}`, { retryable: true, cause: err });
 }
 
-/** SHA-256 and size of a local file, streamed. */
-export async function hashFile(file: string, opts: CopyOptions = {}): Promise<{ bytes: number; sha256: string }> {
+/** SHA-256 and size of a local file (or of a range of it), streamed. */
+export async function hashFile(from: string | LocalBytes, opts: CopyOptions = {}): Promise<{ bytes: number; sha256: string }> {
   const m = meter(opts);
-  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), m.tap, async function* (source) {
+  await pipeline(typeof from === 'string' ? createReadStream(from, { highWaterMark: 1 << 20 }) : readLocal(from), m.tap, async function* (source) {
     for await (const _ of source) yield* [];
   });
   return { bytes: m.bytes(), sha256: m.digest() };

@@ -29,9 +29,9 @@ export async function withProgress<T>(client: ApiClient, quiet: boolean, work: (
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('export the datacenter to a bundle folder: its document without placement, an OVA per VM, its volumes, a manifest with SHA-256s (a re-run resumes)')
+    .description('export the datacenter to a bundle — a folder, or one file if OUT ends in .dcod: its document without placement, an OVA per VM, its volumes, a manifest with SHA-256s (a re-run resumes)')
     .requiredOption('-f, --file <file>', 'the datacenter document (datacenter.yaml)')
-    .requiredOption('-o, --out <dir>', 'the bundle folder to write')
+    .requiredOption('-o, --out <dir|file.dcod>', 'the bundle to write: a folder, or a single file (an uncompressed tar) when it ends in .dcod')
     .option('--json', 'print the manifest as JSON')
     .action(async (opts: { file: string; out: string; json?: boolean }, cmd: Command) =>
       withClient(cmd, async (client) => {

@@ -14,7 +14,7 @@ export function registerImport(program: Command): void {
   program
     .command('import')
     .description("import a bundle onto the inventory's hosts: verify it, place its VMs, import them, then apply the document it writes")
-    .argument('<bundle>', 'a bundle folder made by `dcod export`')
+    .argument('<bundle>', 'a bundle folder or .dcod file made by `dcod export`')
     .requiredOption('-f, --file <file>', 'where to write the imported datacenter document')
     .option('--dry-run', 'verify the bundle and show the placement; change nothing')
     .option('--yes', "don't ask before applying")
