@@ -1,7 +1,8 @@
 /**
  * The editor's review and apply in Chromium against the app in web mode, checked on the lab hosts
  * themselves: a 2-host, 2-switch, 4-VM datacenter drawn from an empty canvas by drag and drop only,
- * reviewed and applied (the VMs run on the hosts); a VM dragged to the other host and applied (it runs
+ * reviewed and applied (an operation failing on its host first, shown on its node, and retried from
+ * there; then the VMs run on the hosts); a VM dragged to the other host and applied (it runs
  * there, not here), the move undone and applied; then the new VM's edits undone and applied (it is gone
  * from its host). Everything the test made on the hosts is destroyed afterwards.
  */
@@ -12,6 +13,7 @@ import { removeLeftovers, vboxList } from './apply-fixture';
 import { startApp, type AppHarness } from './support/app';
 import { screenshot } from './support/browser';
 import { addLabHostsToCore, box, connect, drag, dropFromPalette, hostCount, middle } from './support/canvas';
+import { sshHost } from './support/lab';
 
 /** The name every new datacenter starts with in the editor (store/editor.ts DEFAULT_DATACENTER). */
 const DC = 'datacenter';
@@ -43,13 +45,12 @@ afterAll(async () => {
 const pending = (page: Page) => page.getByTestId('pending-changes').getAttribute('data-count');
 
 /** Review (save + plan), check the plan lists `expected` operations, Apply, and wait for the outcome. */
-async function reviewAndApply(page: Page, shot: string, expected: readonly string[], whileApplying?: () => Promise<void>): Promise<void> {
+async function reviewAndApply(page: Page, shot: string, expected: readonly string[]): Promise<void> {
   await page.getByTestId('review-open').click();
   const panel = page.getByTestId('review-panel');
   for (const id of expected) await panel.getByTestId(`review-op-${id}`).waitFor({ timeout: 30_000 });
   await screenshot(page, `${shot}-review`);
   await panel.getByTestId('apply').click();
-  await whileApplying?.();
   const result = panel.getByTestId('apply-result');
   await result.waitFor({ timeout: 90_000 });
   await screenshot(page, `${shot}-applied`);
@@ -98,25 +99,47 @@ describe('review and apply from the editor, checked on the lab hosts', () => {
     await expect.poll(() => pending(page)).not.toBe('0');
     await screenshot(page, 'editor-apply-01-drawn');
 
-    // Review: each VM's operations on its host, with their exact commands; apply; the VMs run on the hosts.
+    // A settings file left where vm1's goes on h1 (a VM deleted by hand, half-way): creating vm1 will fail.
+    const stray = `"$HOME/VirtualBox VMs/dcod/${DC}/vm1"`;
+    expect((await sshHost('h1', `mkdir -p ${stray} && touch ${stray}/vm1.vbox`)).code).toBe(0);
+
+    // Review: each VM's operations on its host, with their exact commands.
     await page.getByTestId('review-open').click();
-    const create = page.getByTestId('review-op-vm/vm1/create@h1');
-    await create.waitFor({ timeout: 30_000 });
+    const panel = page.getByTestId('review-panel');
+    for (const id of ['vm/vm1/create@h1', 'vm/vm2/create@h1', 'vm/vm3/create@h2', 'vm/vm4/create@h2']) await panel.getByTestId(`review-op-${id}`).waitFor({ timeout: 30_000 });
+    const create = panel.getByTestId('review-op-vm/vm1/create@h1');
     await expect(create.getByTestId('review-op-host').textContent()).resolves.toBe('h1');
     await expect(create.getByTestId('review-op-commands').textContent()).resolves.toMatch(/\$ VBoxManage createvm .*vm1/);
-    // The editor stays unlocked while the apply runs: a VM nudged meanwhile moves (an edit of the layout
+    await screenshot(page, 'editor-apply-02-review');
+
+    // Apply. The editor stays unlocked while it runs: a VM nudged meanwhile moves (an edit of the layout
     // only, so it plans nothing and the document is left unsaved).
-    const nudged = async () => {
-      await page.getByTestId('applying').waitFor();
-      const vm1 = page.getByTestId('node-vm-vm1');
-      const before = await box(vm1);
-      await vm1.click();
-      await page.keyboard.press('ArrowRight');
-      await expect.poll(async () => (await box(vm1)).x).toBeGreaterThan(before.x);
-      await expect(page.getByTestId('doc-save').textContent()).resolves.toBe('Save');
-      await screenshot(page, 'editor-apply-02-applying');
-    };
-    await reviewAndApply(page, 'editor-apply-02', ['vm/vm1/create@h1', 'vm/vm2/create@h1', 'vm/vm3/create@h2', 'vm/vm4/create@h2'], nudged);
+    await panel.getByTestId('apply').click();
+    await page.getByTestId('applying').waitFor();
+    const vm1 = page.getByTestId('node-vm-vm1');
+    const before = await box(vm1);
+    await vm1.click();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await box(vm1)).x).toBeGreaterThan(before.x);
+    await expect(page.getByTestId('doc-save').textContent()).resolves.toBe('Save');
+    await screenshot(page, 'editor-apply-03-applying');
+
+    // vm1 failed: its node shows the host's own message, and a Retry.
+    await panel.locator('[data-testid="apply-result"][data-ok="false"]').waitFor({ timeout: 90_000 });
+    const failure = vm1.getByTestId('node-op');
+    await expect(failure.getAttribute('data-state')).resolves.toBe('failed');
+    await expect(failure.textContent()).resolves.toMatch(/vm1\.vbox' already exists/);
+    await screenshot(page, 'editor-apply-04-failed');
+
+    // The stray file cleared, Retry on the node runs the same plan again: only what failed or was skipped.
+    expect((await sshHost('h1', `rm -rf ${stray}`)).code).toBe(0);
+    await vm1.getByTestId('node-retry').click();
+    await panel.locator('[data-testid="apply-result"][data-ok="true"]').waitFor({ timeout: 90_000 });
+    await expect.poll(() => pending(page), { timeout: 30_000 }).toBe('0');
+    await screenshot(page, 'editor-apply-05-applied');
+    await panel.getByRole('button', { name: 'Close the review' }).click();
+
+    // The VMs run on the hosts.
     expect(await vboxList('h1', 'runningvms')).toEqual(expect.arrayContaining(['vm1', 'vm2']));
     expect(await vboxList('h2', 'runningvms')).toEqual(expect.arrayContaining(['vm3', 'vm4']));
     await expect(page.getByTestId('node-vm-vm1').getByTestId('vm-status').textContent()).resolves.toBe('running');
@@ -126,7 +149,7 @@ describe('review and apply from the editor, checked on the lab hosts', () => {
     await drag(page, middle(await box(page.getByTestId('node-vm-vm2'))), { x: to.x + to.width / 2, y: to.y + to.height - 40 });
     await expect.poll(() => hostCount(page, 'h2')).toBe('3 VMs');
     await expect.poll(() => pending(page)).not.toBe('0');
-    await reviewAndApply(page, 'editor-apply-03-move', ['vm/vm2/export@h1', 'vm/vm2/delete@h1']);
+    await reviewAndApply(page, 'editor-apply-06-move', ['vm/vm2/export@h1', 'vm/vm2/delete@h1']);
     expect(await vboxList('h2', 'runningvms')).toContain('vm2');
     expect(await vboxList('h1', 'vms')).not.toContain('vm2');
 
@@ -134,7 +157,7 @@ describe('review and apply from the editor, checked on the lab hosts', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
     await page.keyboard.press('Control+z');
     await expect.poll(() => hostCount(page, 'h1')).toBe('2 VMs');
-    await reviewAndApply(page, 'editor-apply-04-move-undone', ['vm/vm2/export@h2', 'vm/vm2/delete@h2']);
+    await reviewAndApply(page, 'editor-apply-07-move-undone', ['vm/vm2/export@h2', 'vm/vm2/delete@h2']);
     expect(await vboxList('h1', 'runningvms')).toContain('vm2');
     expect(await vboxList('h2', 'vms')).not.toContain('vm2');
 
@@ -143,7 +166,7 @@ describe('review and apply from the editor, checked on the lab hosts', () => {
     for (let i = 0; i < 3; i++) await page.keyboard.press('Control+z');
     // Until the apply, h2 still runs it: the canvas shows it there as not in the document.
     await expect.poll(() => page.getByTestId('node-vm-vm4').getAttribute('data-status')).toBe('orphan');
-    await reviewAndApply(page, 'editor-apply-05-vm-undone', ['vm/vm4/delete@h2']);
+    await reviewAndApply(page, 'editor-apply-08-vm-undone', ['vm/vm4/delete@h2']);
     expect(await vboxList('h2', 'vms')).not.toContain('vm4');
     expect(await vboxList('h2', 'runningvms')).toContain('vm3');
     expect(errors).toEqual([]);

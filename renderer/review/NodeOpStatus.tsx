@@ -5,7 +5,10 @@ import { useClient } from './client-context';
 
 const LABEL = { pending: 'queued', started: 'working…', done: 'done', skipped: 'skipped' } as const;
 
-/** The apply's word on this node: the operation running on it, or its failure with the host's message and Retry. */
+/**
+ * The apply's word on this node: the operation running on it, or its failure — the host's message (with
+ * where it happened in the tooltip and the review) under the node, and Retry.
+ */
 function NodeOpStatus({ id }: { id: string }) {
   const status = useReview((s) => s.nodeStatus.get(id));
   const applying = useReview((s) => s.applying);
@@ -19,8 +22,10 @@ function NodeOpStatus({ id }: { id: string }) {
     );
   }
   return (
-    <div className="node-op op-state-failed nodrag" data-testid="node-op" data-state="failed" role="alert">
-      <span className="node-op-message">{status.error ? errorText(status.error) : 'failed'}</span>
+    <div className="node-op op-state-failed nodrag" data-testid="node-op" data-state="failed" role="alert" title={status.error ? errorText(status.error) : status.summary}>
+      <span className="node-op-message">
+        {status.host}: {status.error?.message ?? 'failed'}
+      </span>
       <button type="button" data-testid="node-retry" disabled={applying || !client} onClick={() => client && void retryApply(client)}>
         Retry
       </button>

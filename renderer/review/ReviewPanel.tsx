@@ -40,7 +40,7 @@ export default function ReviewPanel({ client }: { client: ApiClient }) {
         <span className="spacer" />
         {r.reviewing && <span className="spinner" role="status" aria-label="planning" />}
         <button type="button" className="primary" data-testid="apply" disabled={!r.reviewed || r.reviewing || r.applying || ops.length === 0 || errors.length > 0 || (showsApplied === true && r.result !== null)} onClick={() => void applyReviewed(client)}>
-          {r.applying ? 'Applying…' : showsApplied && r.result ? 'Applied' : `Apply ${ops.length} change${ops.length === 1 ? '' : 's'}`}
+          {r.applying ? 'Applying…' : showsApplied && r.result ? (r.result.ok ? 'Applied' : 'Apply failed') : `Apply ${ops.length} change${ops.length === 1 ? '' : 's'}`}
         </button>
         {(failed || r.applyError) && r.appliedPlan && (
           <button type="button" data-testid="apply-retry" disabled={r.applying} onClick={() => void retryApply(client)}>

@@ -111,7 +111,9 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
       // The activity log tells each operation's end, on the host it ran on (its start shows on the canvas).
       const where = progress.target.kind === 'host' ? progress.target.host : `${progress.target.host}/proxy`;
       if (progress.state === 'done') activity.add('info', where, `${progress.summary}: done`);
-      if (progress.state === 'failed') activity.add('error', where, `${progress.summary}: failed: ${progress.error ? [...progress.error.context, progress.error.message].join(': ') : 'no reason given'}`);
+      // The host and the summary are said already; of the error's context only the command it ran adds anything.
+      const ran = progress.error?.context.find((c) => c.startsWith('running '));
+      if (progress.state === 'failed') activity.add('error', where, `${progress.summary}: failed${ran ? ` ${ran}` : ''}: ${progress.error?.message ?? 'no reason given'}`);
       if (progress.state === 'skipped') activity.add('warn', where, `${progress.summary}: skipped${progress.reason ? `: ${progress.reason}` : ''}`);
     },
     log: (level, source, message) => activity.add(level, source, message),
