@@ -61,6 +61,14 @@ describe('the review slice', () => {
     expect(made.filter((c) => c === 'doc.write')).toHaveLength(1);
   });
 
+  it('refuses to plan when the save is refused (the file changed elsewhere), and says why', async () => {
+    const { client, made } = fakeClient({ 'doc.write': () => Promise.reject(new DcodError('INVALID_STATE', '/dc.yaml changed since it was read')) });
+    useReview.setState({ docFile: '/dc.yaml', docVersion: 'b'.repeat(64), savedDoc: null });
+    await reviewPlan(client);
+    expect(made).toEqual(['doc.write']);
+    expect(useReview.getState()).toMatchObject({ docError: { code: 'INVALID_STATE' }, reviewError: { code: 'INVALID_STATE', message: expect.stringMatching(/changed since/) }, reviewed: null, reviewing: false });
+  });
+
   it('shows each operation on its node as the core reports it, a failure with the host\'s message, and retries the same plan', async () => {
     let ok = false;
     const applied: unknown[] = [];
