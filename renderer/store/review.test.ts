@@ -99,8 +99,9 @@ describe('the review slice', () => {
     ok = true;
     await retryApply(client);
     expect(applied).toEqual([{ file: view.file, planId: view.planId }, { file: view.file, planId: view.planId }]);
-    expect(useReview.getState().nodeStatus.get('vm:db')).toMatchObject({ state: 'done' });
+    expect(useReview.getState().opStatus.get('vm/db/create@h1')).toMatchObject({ state: 'done' });
     expect(useReview.getState().applyResult?.ok).toBe(true);
+    expect(useReview.getState().nodeStatus.size).toBe(0); // a clean apply leaves the nodes to the hosts' report
   });
 
   it('declares where each of its fields is kept', () => {

@@ -153,7 +153,9 @@ export function retryApply(client: ApiClient): Promise<void> {
 async function runApply(client: ApiClient, applied: NonNullable<ReviewState['appliedPlan']>, opStatus: ReadonlyMap<string, OpStatus>): Promise<void> {
   useReview.setState({ applying: true, appliedPlan: applied, opStatus, nodeStatus: nodeStatuses(applied.plan, opStatus), applyResult: null, applyError: null });
   try {
-    useReview.setState({ applyResult: await client.call('apply.run', { file: applied.file, planId: applied.planId }) });
+    const applyResult = await client.call('apply.run', { file: applied.file, planId: applied.planId });
+    // A clean apply leaves the nodes to their hosts' report ("running"); a failed one keeps its marks.
+    useReview.setState(applyResult.ok ? { applyResult, nodeStatus: new Map() } : { applyResult });
   } catch (err) {
     useReview.setState({ applyError: info(err) });
   } finally {
