@@ -121,6 +121,31 @@ export class Tx {
 }
 
 /**
+ * Removes a dead holder's lock, and only that one. WARNING: a plain delete raced: a holder that released
+ * the lock and exited between our read and our check looked dead, and the delete then took the lock of
+ * the process that had just acquired it — two commands inside the lock at once (seen as `ip` "File
+ * exists" when VMs started side by side). So the file is renamed aside (atomic: one taker wins), checked
+ * to be the one read, and put back if it is a live holder's.
+ */
+export function takeOverStaleLock(lock: string, seen: string): void {
+  const aside = `${lock}.${process.pid}.stale`;
+  try {
+    fs.renameSync(lock, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (fs.readFileSync(aside, 'utf8') !== seen) {
+    try {
+      fs.linkSync(aside, lock);
+    } catch {
+      // Someone holds a newer lock already: theirs stands.
+    }
+  }
+  fs.rmSync(aside, { force: true });
+}
+
+/**
  * Runs `fn` holding the state lock. Changes are committed even when `fn` throws: VirtualBox keeps
  * whatever the API calls before the failing one already did (e.g. createvm that failed to register).
  */
@@ -148,7 +173,7 @@ export function withState<T>(stateDir: string, fn: (tx: Tx) => T): T {
       const owner = Number(text);
       // A holder that died (killed VBoxManage) must not wedge the host: take its lock over. An empty file
       // is a holder between creating it and writing its pid.
-      if (owner > 0 && !pidAlive(owner)) fs.rmSync(lock, { force: true });
+      if (owner > 0 && !pidAlive(owner)) takeOverStaleLock(lock, text);
       else if (Date.now() > deadline) throw new Error(`vboxsim: state lock ${lock} held by pid ${owner}`, { cause: e });
       else sleep(5);
     }

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from './build';
-import { withState } from './store';
+import { takeOverStaleLock, withState } from './store';
 
 let dir: string;
 let bundle: string;
@@ -52,5 +52,17 @@ describe('state store', () => {
     fs.writeFileSync(path.join(state, 'lock'), '4194305');
     expect(withState(state, (tx) => tx.registry.machines.length)).toBe(0);
     expect(fs.existsSync(path.join(state, 'lock'))).toBe(false);
+  });
+
+  it("takes over only the dead holder's lock it read, never a live holder's that replaced it meanwhile", () => {
+    const state = path.join(dir, 'raced');
+    fs.mkdirSync(state, { recursive: true });
+    const lock = path.join(state, 'lock');
+    fs.writeFileSync(lock, String(process.pid)); // the dead holder released it and a live one took it
+    takeOverStaleLock(lock, '4194305');
+    expect(fs.readFileSync(lock, 'utf8')).toBe(String(process.pid));
+    fs.writeFileSync(lock, '4194305');
+    takeOverStaleLock(lock, '4194305');
+    expect(fs.readdirSync(state)).toEqual([]);
   });
 });
