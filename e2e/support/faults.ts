@@ -1,18 +1,18 @@
 /**
  * Faults injected into a running lab host, each with its undo: the host's sshd killed (with its sessions),
- * its LAN link cut, a share of its SSH packets dropped, its VBoxManage made to fail, or one of its running
+ * its LAN link cut, a share of its SSH packets dropped, its VBoxManage made to fail or to hang, or one of its running
  * VMs killed (an overlay proxy among them when the datacenter has one). Everything acts on the lab's own
  * namespaces and processes only.
  *
  * Delay (netem) is not offered: the CI kernel has no sch_netem. Loss is done with nftables instead.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { restartSshd } from '../lab/lab';
 import type { LabHost, LabInfo } from './lab';
 
-export const FAULT_KINDS = ['sshd-kill', 'link-down', 'packet-loss', 'vboxmanage-fails', 'vm-killed'] as const;
+export const FAULT_KINDS = ['sshd-kill', 'link-down', 'packet-loss', 'vboxmanage-fails', 'vboxmanage-hangs', 'vm-killed'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface Fault {
@@ -84,31 +84,51 @@ function packetLoss(lab: LabInfo, host: string, percent: number): Fault {
 }
 
 /**
- * The host's VBoxManage replaced, for that host only, by one that fails as VirtualBox does (E_FAIL): a
- * bind mount in the mount namespace of that host's sshd (the lab gives each a private one), which every
- * session it starts inherits. Other hosts share the wrapper file and are untouched.
+ * The host's VBoxManage replaced, for that host only, by `script`: a bind mount in the mount namespace of
+ * that host's sshd (the lab gives each a private one), which every session it starts inherits. Other
+ * hosts share the wrapper file and are untouched. Cleared by unmounting (`undo` runs first).
  */
-function vboxFails(lab: LabInfo, host: string): Fault {
-  const failing = path.join(lab.dir, 'hosts', host, 'VBoxManage.failing');
-  writeFileSync(
-    failing,
-    '#!/bin/sh\necho "VBoxManage: error: Injected fault: the VirtualBox service is not answering" >&2\necho "VBoxManage: error: Details: code E_FAIL (0x80004005), component VirtualBoxWrap, interface IVirtualBox" >&2\nexit 1\n',
-    { mode: 0o755 },
-  );
+function replaceVBoxManage(lab: LabInfo, host: string, kind: FaultKind, script: string, undo: () => Promise<void> = async () => undefined): Fault {
+  const replacement = path.join(lab.dir, 'hosts', host, `VBoxManage.${kind}`);
+  writeFileSync(replacement, script, { mode: 0o755 });
   const mnt = `--mount=/proc/${sshdPid(lab, host)}/ns/mnt`;
   const target = path.join(lab.dir, 'bin', 'VBoxManage');
-  sh(['nsenter', mnt, '--', 'mount', '--bind', failing, target]);
+  sh(['nsenter', mnt, '--', 'mount', '--bind', replacement, target]);
   return {
-    kind: 'vboxmanage-fails',
+    kind,
     host,
     clear: async () => {
+      await undo();
       try {
-        sh(['nsenter', mnt, '--', 'umount', target]);
+        // Lazy: a call that read the replacement a moment ago may still hold it open.
+        sh(['nsenter', mnt, '--', 'umount', '--lazy', target]);
       } catch {
         // sshd restarted since: its new namespace never had the mount
       }
     },
   };
+}
+
+const VBOX_E_FAIL = 'echo "VBoxManage: error: Details: code E_FAIL (0x80004005), component VirtualBoxWrap, interface IVirtualBox" >&2\nexit 1\n';
+
+/** Every VBoxManage call on the host fails as VirtualBox does when its service is gone (E_FAIL). */
+function vboxFails(lab: LabInfo, host: string): Fault {
+  return replaceVBoxManage(lab, host, 'vboxmanage-fails', `#!/bin/sh\necho "VBoxManage: error: Injected fault: the VirtualBox service is not answering" >&2\n${VBOX_E_FAIL}`);
+}
+
+/**
+ * Every VBoxManage call on the host blocks, silent, as one does on a wedged VBoxSVC, until the fault is
+ * cleared; then each blocked call fails (E_FAIL), so nothing it was asked to do happens late. Clearing
+ * gives the blocked calls time to see that.
+ */
+function vboxHangs(lab: LabInfo, host: string): Fault {
+  const flag = path.join(lab.dir, 'hosts', host, 'VBoxManage.hang-flag');
+  writeFileSync(flag, '');
+  const script = `#!/bin/sh\nwhile [ -e '${flag}' ]; do sleep 0.2; done\necho "VBoxManage: error: Injected fault: the VirtualBox service hung" >&2\n${VBOX_E_FAIL}`;
+  return replaceVBoxManage(lab, host, 'vboxmanage-hangs', script, async () => {
+    rmSync(flag, { force: true });
+    await new Promise((r) => setTimeout(r, 500)); // each blocked call looks at the flag every 0.2 s
+  });
 }
 
 /**
@@ -142,6 +162,8 @@ export function injectFault(lab: LabInfo, kind: FaultKind, host: string, pick = 
       return packetLoss(lab, host, 30);
     case 'vboxmanage-fails':
       return vboxFails(lab, host);
+    case 'vboxmanage-hangs':
+      return vboxHangs(lab, host);
     case 'vm-killed':
       return vmKilled(lab, host, pick);
   }
