@@ -3,28 +3,36 @@
  * router, 5 VMs made from an OVA image, a volume) with marker bytes written into every VM's disk and the
  * volume is exported, destroyed, and imported into a fresh 2-host lab run from that lab's own laptop:
  * every VM runs with its marker, DHCP, routing and cross-host switching work, and nothing is left to
- * plan. A bundle with one byte flipped is refused, naming the file, before any host is touched.
+ * plan. The import reads a single-file `.dcod` bundle, itself written by an export that was cancelled
+ * mid-way and run again (the files finished before the cancel are kept, not fetched again). A bundle
+ * with one byte flipped, or cut short, is refused, naming the file, before any host is touched.
+ * The target lab is DCOD_TARGET_LAB (default sxb) on DCOD_TARGET_CIDR (default 198.18.82.0/24).
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { BundleManifest, PlanView } from '../src/api/contract';
 import type { DatacenterInput } from '../src/model/document';
+import { scanArchive } from '../src/bundle/archive-target';
 import { labDown, labUp, type LabInfo } from './lab/lab';
 import { until } from './overlay/driver';
 import { dcodIn, FIXTURE_HOSTS, fiveVmDocument, type CliResult } from './snapshot-fixture';
+import { spawnDcod } from './support/cli';
 import { currentLab, inNetns, sshArgv, sshHost } from './support/lab';
 
 const DC = 'e2eexp';
-const TARGET = 'sxb';
+const TARGET = process.env.DCOD_TARGET_LAB ?? 'sxb';
+const TARGET_CIDR = process.env.DCOD_TARGET_CIDR ?? '198.18.82.0/24';
 const lab = currentLab();
 let target: LabInfo;
 let dir: string;
 let targetDir: string;
 let file: string;
 let bundle: string;
+let single: string;
 const MARKER = (vm: string) => `MARKER-${vm}-${'x'.repeat(64)}`;
 const ok = (r: CliResult) => expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
 const dcod = (...args: string[]) => dcodIn(dir, args);
@@ -78,6 +86,7 @@ beforeAll(async () => {
   targetDir = await mkdtemp(path.join(os.tmpdir(), 'dcod-import-e2e-'));
   file = path.join(dir, 'datacenter.yaml');
   bundle = path.join(dir, 'bundle');
+  single = path.join(dir, 'lab.dcod');
   for (const h of lab.hosts.filter((x) => x.kind === 'virtualbox')) ok(await dcod('hosts', 'add', h.name, h.address, '--user', lab.user, '--key', lab.keyPath));
   const doc: DatacenterInput = { ...fiveVmDocument(DC, 9300), images: [{ name: 'base', ova: await baseImage() }] };
   doc.vms = doc.vms!.map((v) => ({ ...v, image: 'base' }));
@@ -93,7 +102,7 @@ beforeAll(async () => {
   const volume = diskOf(await vmInfo(lab, 'h1', 'web1'), 1);
   expect(volume).toMatch(new RegExp(`/dcod-${DC}/data\\.vdi$`));
   expect((await sshHost('h1', `printf %s '${MARKER('data')}' > '${volume}'`)).code).toBe(0);
-  target = await labUp({ name: TARGET, hosts: 2, cidr: '198.18.82.0/24' });
+  target = await labUp({ name: TARGET, hosts: 2, cidr: TARGET_CIDR });
   for (const h of target.hosts.filter((x) => x.kind === 'virtualbox')) ok(await dcodTarget('hosts', 'add', h.name, h.address, '--user', target.user, '--key', target.keyPath));
 }, 600_000);
 
@@ -118,6 +127,33 @@ describe('dcod export', () => {
     expect(doc).not.toMatch(/placement|h1|h2|h3/);
     expect(await readFile(path.join(bundle, 'volumes/data.vdi'), 'utf8')).toBe(MARKER('data'));
   });
+
+  it('writes one .dcod file; cancelled mid-way and run again, it keeps the files finished before the cancel and completes', async () => {
+    type Finished = { path: string; header: number };
+    const progressFile = `${single}.progress.json`;
+    const finished = async () => JSON.parse(await readFile(progressFile, 'utf8').catch(() => '[]')) as Finished[];
+    const first = spawnDcod(dir, ['export', '-f', file, '-o', single]);
+    let stderr = '';
+    first.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
+    await until('the first OVA to be in the .dcod', async () => ((await finished()).some((f) => f.path.startsWith('vms/')) ? true : undefined), 120_000);
+    first.kill('SIGINT'); // what Ctrl-C does: the CLI cancels the export
+    expect(await exited, stderr).toBe(1);
+    expect(stderr).toMatch(/export cancelled: run it again to resume|cancelled/);
+    const before = (await finished()).filter((f) => f.path !== 'datacenter.yaml');
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.length, 'the cancel came mid-way').toBeLessThan(6);
+
+    ok(await dcod('export', '-f', file, '-o', single));
+    const fh = await open(single, 'r');
+    const scan = await scanArchive(fh);
+    await fh.close();
+    // Each file finished before the cancel is where the first run wrote it: kept, not fetched again.
+    for (const f of before) expect(scan.entries.find((e) => e.name === f.path)?.header, f.path).toBe(f.header);
+    const names = execFileSync('tar', ['-tf', single], { encoding: 'utf8' }).trim().split('\n').filter((n) => !n.startsWith('.dcod-incomplete/'));
+    expect(names.sort()).toEqual(['datacenter.yaml', 'manifest.json', 'vms/app1.ova', 'vms/db1.ova', 'vms/db2.ova', 'vms/web1.ova', 'vms/web2.ova', 'volumes/data.vdi']);
+    expect(execFileSync('tar', ['-xOf', single, 'volumes/data.vdi'], { encoding: 'utf8' })).toBe(MARKER('data'));
+  });
 });
 
 describe('dcod import', () => {
@@ -135,12 +171,35 @@ describe('dcod import', () => {
     for (const h of ['h1', 'h2']) expect(await onHost(target, h, 'VBoxManage list vms')).toMatchObject({ code: 0, stdout: '' });
   });
 
+  it('refuses a .dcod with one byte flipped, or cut short, naming it, before touching a host', async () => {
+    const flipped = path.join(dir, 'flipped.dcod');
+    await cp(single, flipped);
+    const fh = await open(flipped, 'r+');
+    const db1 = (await scanArchive(fh)).entries.find((e) => e.name === 'vms/db1.ova')!;
+    const at = db1.header + 512 + (db1.bytes >> 1);
+    const one = Buffer.alloc(1);
+    await fh.read(one, 0, 1, at);
+    one[0]! ^= 0x01;
+    await fh.write(one, 0, 1, at);
+    await fh.close();
+    let r = await dcodTarget('import', flipped, '-f', path.join(targetDir, 'bad.yaml'), '--yes');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bundle file vms\/db1\.ova does not match its SHA-256 in the manifest: .*flipped\.dcod is damaged; nothing was imported \[FILE_ERROR\]/);
+    const cut = path.join(dir, 'cut.dcod');
+    await cp(single, cut);
+    await truncate(cut, at);
+    r = await dcodTarget('import', cut, '-f', path.join(targetDir, 'bad.yaml'), '--yes');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cut\.dcod is truncated: it ends inside vms\/db1\.ova; nothing was imported \[FILE_ERROR\]/);
+    for (const h of ['h1', 'h2']) expect(await onHost(target, h, 'VBoxManage list vms')).toMatchObject({ code: 0, stdout: '' });
+  });
+
   it('imports into a fresh 2-host lab after the source is destroyed: VMs run with their markers, DHCP, routing and switching work, nothing left to plan', async () => {
     ok(await dcod('destroy', '-f', file, '--yes'));
     for (const h of FIXTURE_HOSTS) expect(await running(lab, h)).toEqual([]);
 
     const out = path.join(targetDir, 'datacenter.yaml');
-    const r = await dcodTarget('import', bundle, '-f', out, '--yes');
+    const r = await dcodTarget('import', single, '-f', out, '--yes');
     ok(r);
     expect(r.stdout).toMatch(/Apply complete/);
     const placement = (await import('yaml')).parse(await readFile(out, 'utf8')).placement as Record<string, string>;
