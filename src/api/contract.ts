@@ -118,7 +118,7 @@ export const callParams = {
   'snapshot.list': z.object({ file: z.string().min(1) }).strict(),
   'snapshot.restore': z.object({ file: z.string().min(1), name: z.string().min(1).max(63) }).strict(),
   'snapshot.delete': z.object({ file: z.string().min(1), name: z.string().min(1).max(63) }).strict(),
-  // Bundles: `out` and `bundle` are folders on the core's machine; `file` is the document to write.
+  // Bundles: `out` and `bundle` are folders, or single files named *.dcod, on the core's machine; `file` is the document to write.
   'bundle.export': z.object({ file: z.string().min(1), out: z.string().min(1) }).strict(),
   'bundle.planImport': z.object({ bundle: z.string().min(1) }).strict(),
   'bundle.import': z.object({ bundle: z.string().min(1), file: z.string().min(1) }).strict(),
