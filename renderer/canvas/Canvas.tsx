@@ -15,7 +15,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ActionName, Env, Move, View } from '../editor/actions';
+import type { ActionName, DocumentCommands, Env, Move, View } from '../editor/actions';
 import { canConnect } from '../editor/edits';
 import { NODE_SIZE } from '../editor/geometry';
 import type { EditorNode } from '../editor/graph';
@@ -23,8 +23,10 @@ import { absolute, freeSpot, hostAt, vmAt } from '../editor/hit';
 import { parseNodeId, type EntityKind } from '../editor/ids';
 import { nodeTypes } from '../nodes/node-types';
 import { PALETTE_MIME } from '../panels/PalettePanel';
+import { useClient } from '../review/client-context';
 import { useApp } from '../store/app';
 import { useEditor, type EditorState } from '../store/editor';
+import { reviewPlan, saveDocument } from '../store/review';
 import { browserElk } from './elk';
 import HelpOverlay from './HelpOverlay';
 import LinkEdge from './LinkEdge';
@@ -86,7 +88,12 @@ export default function Canvas() {
     }),
     [flow],
   );
-  const env = useMemo<Env>(() => ({ view, elk: browserElk() }), [view]);
+  const client = useClient();
+  const fileCommands = useMemo<DocumentCommands | undefined>(
+    () => (client ? { save: () => void saveDocument(client).catch(() => undefined), review: () => void reviewPlan(client) } : undefined),
+    [client],
+  );
+  const env = useMemo<Env>(() => ({ view, elk: browserElk(), ...(fileCommands ? { document: fileCommands } : {}) }), [view, fileCommands]);
   const run = useCallback((name: ActionName) => useEditor.getState().run(name, undefined as never, env), [env]);
   useShortcuts(env);
 

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { actions, type Action } from '../editor/actions';
 
-const GROUPS = ['Edit', 'Add', 'View', 'Help'] as const;
+const GROUPS = ['Edit', 'Add', 'View', 'Document', 'Help'] as const;
 
 /** Pointer gestures, which no key test can list. */
 const GESTURES: readonly [string, string][] = [

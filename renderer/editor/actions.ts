@@ -48,9 +48,16 @@ export interface Outcome {
 export type Later = Promise<(now: ActionState) => Outcome | undefined>;
 
 /** What is around one run of an action. */
+/** The document file's commands (store/review.ts), which need the core: the canvas hands them in. */
+export interface DocumentCommands {
+  save(): void;
+  review(): void;
+}
+
 export interface Env {
   readonly view?: View;
   readonly elk?: ElkLike;
+  readonly document?: DocumentCommands;
   /** The key press that ran it, when a key did. */
   readonly keys?: Keys;
 }
@@ -75,7 +82,7 @@ export interface Action<A = void> {
   readonly label: string;
   /** For the help overlay and tooltips, e.g. `Ctrl+Shift+Z`. */
   readonly keys?: readonly string[];
-  readonly group: 'Edit' | 'Add' | 'View' | 'Help';
+  readonly group: 'Edit' | 'Add' | 'View' | 'Document' | 'Help';
   readonly undo: UndoPolicy;
   keyTest?(e: Keys): boolean;
   predicate?(s: ActionState): boolean;
@@ -396,6 +403,8 @@ export const actions = {
   search: define({ name: 'search', label: 'Find by name', keys: ['Ctrl+F', '/'], group: 'View', undo: 'none', keyTest: (e) => (mod(e) && key(e, 'f')) || (plain(e) && e.key === '/'), perform: () => ({ searchOpen: true }) }),
 
   // --------------------------------------------------------------------------------------------- help
+  save: define({ name: 'save', label: 'Save the document', keys: ['Ctrl+S'], group: 'Document', undo: 'none', keyTest: (e) => mod(e) && !e.shiftKey && key(e, 's'), perform: (_s, _a: void, env) => (env.document?.save(), {}) }),
+  review: define({ name: 'review', label: 'Review the plan (saves first)', keys: ['Ctrl+Enter'], group: 'Document', undo: 'none', keyTest: (e) => mod(e) && e.key === 'Enter', perform: (_s, _a: void, env) => (env.document?.review(), {}) }),
   help: define({ name: 'help', label: 'Keyboard shortcuts', keys: ['?'], group: 'Help', undo: 'none', keyTest: (e) => e.key === '?' && !mod(e), perform: (s) => ({ helpOpen: !s.helpOpen }) }),
   escape: define({
     name: 'escape',

@@ -93,6 +93,16 @@ describe('keyboard', () => {
     expect(actionForKey(press('L', { shiftKey: true }), s())).toBe('layout');
     expect(actionForKey(press('v'), s())).toBe('addVm');
     expect(actionForKey(press('v', { ctrlKey: true }), s())).toBeUndefined(); // paste, with nothing copied
+    expect(actionForKey(press('s', { ctrlKey: true }), s())).toBe('save');
+    expect(actionForKey(press('Enter', { ctrlKey: true }), s())).toBe('review');
+  });
+
+  it('saves and reviews through the document commands the canvas hands in', () => {
+    const ran: string[] = [];
+    const document = { save: () => ran.push('save'), review: () => ran.push('review') };
+    s().run('save', undefined, { document });
+    s().run('review', undefined, { document });
+    expect(ran).toEqual(['save', 'review']);
   });
 
   it('lists a key for every action people reach from the keyboard, under its own name', () => {
