@@ -4,7 +4,8 @@ import { useEditor } from '../store/editor';
 import ProgressBar from './ProgressBar';
 
 /**
- * Export the datacenter to a bundle folder, or import one onto the inventory's hosts — both with a
+ * Export the datacenter to a bundle (a folder, or one file when its name ends in .dcod), or import one
+ * onto the inventory's hosts — both with a
  * progress bar (bytes, rate, time left) and Cancel. An imported datacenter is applied, then opened on the
  * canvas.
  */
@@ -43,13 +44,13 @@ export default function BundleDialogs({ client, file, onError }: { client: ApiCl
   return (
     <section className="dc-bundles" aria-label="Export and import">
       <div className="dc-row">
-        <input aria-label="Bundle folder to export to" placeholder="export to folder" value={out} onChange={(e) => setOut(e.target.value)} disabled={running} />
+        <input aria-label="Bundle to export to" placeholder="export to a folder, or FILE.dcod" value={out} onChange={(e) => setOut(e.target.value)} disabled={running} />
         <button type="button" disabled={!file || !out.trim() || running} onClick={exportNow}>
           Export
         </button>
       </div>
       <div className="dc-row">
-        <input aria-label="Bundle folder to import" placeholder="bundle folder" value={bundle} onChange={(e) => setBundle(e.target.value)} disabled={running} />
+        <input aria-label="Bundle to import" placeholder="bundle folder or FILE.dcod" value={bundle} onChange={(e) => setBundle(e.target.value)} disabled={running} />
         <input aria-label="Document to write" placeholder="new datacenter.yaml" value={target} onChange={(e) => setTarget(e.target.value)} disabled={running} />
         <button type="button" disabled={!bundle.trim() || !target.trim() || running} onClick={importNow}>
           Import
