@@ -44,9 +44,9 @@ afterAll(async () => {
 
 const pending = (page: Page) => page.getByTestId('pending-changes').getAttribute('data-count');
 
-/** Review (save + plan), check the plan lists `expected` operations, Apply, and wait for the outcome. */
+/** Review by its key (save + plan), check the plan lists `expected` operations, Apply, and wait for the outcome. */
 async function reviewAndApply(page: Page, shot: string, expected: readonly string[]): Promise<void> {
-  await page.getByTestId('review-open').click();
+  await page.keyboard.press('Control+Enter');
   const panel = page.getByTestId('review-panel');
   for (const id of expected) await panel.getByTestId(`review-op-${id}`).waitFor({ timeout: 30_000 });
   await screenshot(page, `${shot}-review`);
