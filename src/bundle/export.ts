@@ -64,7 +64,7 @@ export async function exportBundle(access: HostAccess, file: string, out: string
     if (!f) return false;
     files.push(f);
     meter.expect(f.bytes);
-    meter.add(f.bytes, 'downloading', rel);
+    meter.skip(f.bytes, 'downloading', rel);
     return true;
   };
   /** Streams a host file into the bundle as `rel`. */

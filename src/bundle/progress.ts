@@ -12,14 +12,31 @@ export interface BundleProgress {
   readonly etaSeconds: number | null;
 }
 
-/** Keeps the tally and turns it into progress events, at most every `everyMs`. */
+/** How far back the rate looks: long enough to smooth a link's jitter, short enough to follow its changes. */
+const RATE_WINDOW_MS = 10_000;
+
+/**
+ * Keeps the tally and turns it into progress events, at most every `everyMs`. The rate (and so the time
+ * left) is of the bytes moved in the last RATE_WINDOW_MS: measured from the start, it would count the
+ * minutes VirtualBox spends writing an OVA before any byte moves, and promise a far later end.
+ */
 export class ProgressMeter {
   private done = 0;
   private total = 0;
-  private readonly started = Date.now();
+  /** Bytes really moved, not skipped as already there: what the rate measures. */
+  private moved = 0;
+  private readonly started: number;
   private last = 0;
+  private samples: { t: number; moved: number }[] = [];
 
-  constructor(private readonly operation: BundleProgress['operation'], private readonly emit: (p: BundleProgress) => void, private readonly everyMs = 250) {}
+  constructor(
+    private readonly operation: BundleProgress['operation'],
+    private readonly emit: (p: BundleProgress) => void,
+    private readonly everyMs = 250,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.started = clock();
+  }
 
   expect(bytes: number): void {
     this.total += bytes;
@@ -27,15 +44,30 @@ export class ProgressMeter {
 
   add(bytes: number, phase: BundleProgress['phase'], item?: string): void {
     this.done += bytes;
-    if (Date.now() - this.last >= this.everyMs) this.report(phase, item);
+    this.moved += bytes;
+    if (this.clock() - this.last >= this.everyMs) this.report(phase, item);
+  }
+
+  /** Bytes that count as done without being moved (a file an earlier run left whole). */
+  skip(bytes: number, phase: BundleProgress['phase'], item?: string): void {
+    this.done += bytes;
+    this.report(phase, item);
+  }
+
+  private rate(now: number): number {
+    this.samples.push({ t: now, moved: this.moved });
+    while (this.samples.length > 1 && this.samples[1]!.t <= now - RATE_WINDOW_MS) this.samples.shift();
+    const first = this.samples[0]!;
+    if (now - first.t >= 1000) return ((this.moved - first.moved) * 1000) / (now - first.t);
+    return (this.moved * 1000) / Math.max(now - this.started, 1);
   }
 
   report(phase: BundleProgress['phase'], item?: string): void {
-    this.last = Date.now();
-    const secs = Math.max((Date.now() - this.started) / 1000, 0.001);
-    const rate = this.done / secs;
+    const now = this.clock();
+    this.last = now;
+    const rate = this.rate(now);
     const left = Math.max(this.total - this.done, 0);
-    this.emit({ operation: this.operation, phase, ...(item ? { item } : {}), doneBytes: this.done, totalBytes: Math.max(this.total, this.done), bytesPerSecond: Math.round(rate), etaSeconds: this.total > 0 && rate > 0 ? Math.round(left / rate) : null });
+    this.emit({ operation: this.operation, phase, ...(item ? { item } : {}), doneBytes: this.done, totalBytes: Math.max(this.total, this.done), bytesPerSecond: Math.round(rate), etaSeconds: this.total > 0 && left === 0 ? 0 : this.total > 0 && rate > 0 ? Math.round(left / rate) : null });
   }
 }
 

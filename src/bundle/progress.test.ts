@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ProgressMeter, type BundleProgress } from './progress';
+
+describe('ProgressMeter', () => {
+  it('reckons the rate and time left from the last seconds, not from a start spent waiting', () => {
+    let now = 0;
+    const events: BundleProgress[] = [];
+    const m = new ProgressMeter('export', (p) => events.push(p), 250, () => now);
+    m.expect(100 << 20);
+    now = 60_000; // a minute of VBoxManage export before the first byte
+    m.report('exporting', 'web1');
+    for (let s = 1; s <= 12; s++) {
+      now = 60_000 + s * 1000;
+      m.add(5 << 20, 'downloading', 'vms/web1.ova');
+    }
+    const last = events.at(-1)!;
+    expect(last.bytesPerSecond).toBe(5 << 20);
+    expect(last.etaSeconds).toBe(8); // 40 MiB left at 5 MiB/s
+  });
+
+  it('counts skipped bytes as done but not as moved', () => {
+    let now = 0;
+    const events: BundleProgress[] = [];
+    const m = new ProgressMeter('export', (p) => events.push(p), 250, () => now);
+    m.expect(30 << 20);
+    now = 2000;
+    m.skip(20 << 20, 'downloading', 'vms/db1.ova');
+    expect(events.at(-1)).toMatchObject({ doneBytes: 20 << 20, bytesPerSecond: 0, etaSeconds: null });
+    now = 4000;
+    m.add(2 << 20, 'downloading', 'vms/web1.ova');
+    expect(events.at(-1)).toMatchObject({ doneBytes: 22 << 20, bytesPerSecond: 1 << 20, etaSeconds: 8 });
+  });
+});
