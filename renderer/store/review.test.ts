@@ -3,7 +3,7 @@ import type { ApplyProgress, ApplyResult, Operation, PlanPreview, PlanView } fro
 import { DcodError } from '../../src/errors';
 import { fakeClient } from './client.testkit';
 import { INITIAL, useEditor } from './editor';
-import { applyReviewed, bindReview, openDocument, pendingCount, retryApply, reviewPlan, setDocFile, useReview } from './review';
+import { applyReviewed, bindReview, openDocument, pendingCount, plansAlike, retryApply, reviewPlan, setDocFile, useReview } from './review';
 import { UI_STATE_STORAGE } from './storage';
 
 const op = (id: string, name: string): Operation => ({ id, target: { kind: 'host', host: 'h1' }, resource: { kind: 'vm', name }, action: 'create', summary: `create VM ${name} on h1`, reason: 'not on h1', commands: [['VBoxManage', 'createvm', '--name', name]], dependsOn: [] });
@@ -42,6 +42,24 @@ describe('the review slice', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(pendingCount(useReview.getState())).toBe(2);
     expect(useReview.getState().previewOf).toBe(useEditor.getState().doc);
+  });
+
+  it('does not ask again for a document that differs only in its layout', async () => {
+    const asked: unknown[] = [];
+    const { client } = fakeClient({ 'plan.preview': (p) => (asked.push(p), { plan, diagnostics: [], unread: [] }) });
+    unbind = bindReview(client);
+    await new Promise((r) => setTimeout(r, 0));
+    const doc = useEditor.getState().doc;
+    const moved = { ...doc, layout: { 'switch:net1': { x: 5, y: 5 } } };
+    expect(plansAlike(doc, moved)).toBe(true);
+    expect(plansAlike(doc, { ...doc, vms: [] })).toBe(false);
+    useEditor.setState({ doc: moved });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(asked).toHaveLength(1);
+    expect(useReview.getState().previewOf).toBe(moved);
+    useEditor.getState().run('addSwitch', undefined);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(asked).toHaveLength(2);
   });
 
   it('opens a file that is not there yet as a new one, then review saves it from no version and plans it', async () => {

@@ -165,6 +165,11 @@ async function runApply(client: ApiClient, applied: NonNullable<ReviewState['app
   }
 }
 
+/** Whether two documents plan alike: every field but `layout` (positions on the canvas) is the same object. */
+export function plansAlike(a: Datacenter, b: Datacenter): boolean {
+  return (Object.keys({ ...a, ...b }) as (keyof Datacenter)[]).every((k) => k === 'layout' || a[k] === b[k]);
+}
+
 /**
  * Follows the core's apply progress and keeps the preview in step with the canvas; returns the unbind.
  * Previews never pile up: while one is out, edits only mark it stale, and one more is asked for when it
@@ -180,6 +185,8 @@ export function bindReview(client: ApiClient): () => void {
   let inFlight = false;
   let stale = false;
   let closed = false;
+  /** What the last preview asked about: a document that plans alike, against the same readings, is not asked again. */
+  let asked: { doc: Datacenter; hosts: unknown } | null = null;
   const preview = async () => {
     if (inFlight) {
       stale = true;
@@ -189,9 +196,14 @@ export function bindReview(client: ApiClient): () => void {
     try {
       do {
         stale = false;
-        const doc = useEditor.getState().doc;
+        const { doc, hostViews } = useEditor.getState();
+        if (asked && asked.hosts === hostViews && plansAlike(asked.doc, doc) && useReview.getState().preview) {
+          useReview.setState({ previewOf: doc }); // a node dragged within its host, a layout: the plan is the same
+          continue;
+        }
         // The outline: the counter needs what changes, not the commands (Review shows plan.make's).
         const result = await client.call('plan.preview', { document: doc, detail: 'outline' });
+        asked = { doc, hosts: hostViews };
         if (!closed) useReview.setState({ preview: result, previewOf: doc, previewError: null });
       } while (stale && !closed);
     } catch (err) {
