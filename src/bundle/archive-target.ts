@@ -15,8 +15,7 @@
  */
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { DcodError } from '../errors';
-import { writeFileAtomic } from '../fsx/atomic';
-import { readRecords, type BundleTarget } from './bundle-target';
+import { readRecords, recorder, type BundleTarget } from './bundle-target';
 import { fileSink } from './file-sink';
 import { BundleManifest, MANIFEST, type BundleFile } from './manifest';
 import { hashFile } from './remote-files';
@@ -78,10 +77,7 @@ export async function archiveTarget(file: string): Promise<BundleTarget> {
 
   const writeHeader = (name: string, header: number, bytes: number) => fh.write(tarHeader(name, bytes), 0, BLOCK, header);
   const disown = (e: { header: number; bytes: number }) => writeHeader(`${INCOMPLETE_PREFIX}${e.header}`, e.header, e.bytes);
-  const record = async (f: Finished) => {
-    finished.set(f.path, f);
-    await writeFileAtomic(progress, JSON.stringify([...finished.values()]));
-  };
+  const record = recorder(progress, finished);
   /** Reserves an entry of `bytes` at the end, named as incomplete until it is whole. */
   const reserve = async (bytes: number): Promise<number> => {
     const header = next;

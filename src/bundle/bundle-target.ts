@@ -33,15 +33,25 @@ export async function readRecords<T extends { path: string }>(file: string): Pro
   }
 }
 
+/**
+ * Records a finished file in `records` and saves them all to `file`, one save at a time: hosts finish
+ * files concurrently, and two overlapping saves could land in the wrong order and forget the later file.
+ */
+export function recorder<T extends { path: string }>(file: string, records: Map<string, T>): (f: T) => Promise<void> {
+  let saving = Promise.resolve();
+  return (f) => {
+    records.set(f.path, f);
+    saving = saving.catch(() => undefined).then(() => writeFileAtomic(file, JSON.stringify([...records.values()])));
+    return saving;
+  };
+}
+
 /** A bundle folder: each file beside the others, written as `<file>.part` and renamed once whole. */
 export async function folderTarget(dir: string): Promise<BundleTarget> {
   await mkdir(dir, { recursive: true });
   const progress = path.join(dir, PROGRESS);
   const done = await readRecords<BundleFile>(progress);
-  const record = async (f: BundleFile) => {
-    done.set(f.path, f);
-    await writeFileAtomic(progress, JSON.stringify([...done.values()]));
-  };
+  const record = recorder(progress, done);
   return {
     async intact(rel) {
       const f = done.get(rel);
