@@ -93,7 +93,8 @@ async function measure(lab: LabInfo): Promise<void> {
         await rm(out, { recursive: true, force: true });
         const gib = bytes / 2 ** 30;
         rounds.push({ plain: mbps(plainBytes, plain.ms), ours: mbps(bytes, end - firstByte), plainCpu: plainCpu / gib, oursCpu: oursCpu / gib, load: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) });
-        console.log(`round ${round + 1}: plain ${rounds.at(-1)!.plain.toFixed(0)} MiB/s, dcod ${rounds.at(-1)!.ours.toFixed(0)} MiB/s, load ${rounds.at(-1)!.load}`);
+        const r = rounds.at(-1)!;
+        console.log(`round ${round + 1}: plain ${r.plain.toFixed(0)} MiB/s (${r.plainCpu.toFixed(2)} CPU s/GiB), dcod ${r.ours.toFixed(0)} MiB/s (${r.oursCpu.toFixed(2)} CPU s/GiB), load ${r.load}`);
       }
       const m = (k: keyof (typeof rounds)[number]) => median(rounds.map((r) => r[k]));
       const rssMb = process.resourceUsage().maxRSS / 1024;
