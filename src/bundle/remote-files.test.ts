@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { SFTPWrapper } from 'ssh2';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileSink } from './file-sink';
+import { pipelinedCopy } from './pipelined-copy';
+import { sftpOpen } from './remote-files';
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'dcod-remote-files-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** An SFTP server holding one file, answering reads late, out of order, sometimes short, and 0 bytes at its end (as ssh2 reports EOF). */
+function fakeSftp(data: Buffer, opts: { failAt?: number } = {}) {
+  let closed = 0;
+  const s = {
+    open: (_p: string, _m: string, cb: (err: Error | undefined, h: Buffer) => void) => cb(undefined, Buffer.from('h')),
+    fstat: (_h: Buffer, cb: (err: Error | undefined, st: { size: number }) => void) => cb(undefined, { size: data.length }),
+    close: (_h: Buffer, cb: (err?: Error) => void) => {
+      closed++;
+      cb();
+    },
+    read: (_h: Buffer, buf: Buffer, off: number, len: number, pos: number, cb: (err: Error | undefined, n: number) => void) =>
+      setTimeout(() => {
+        if (opts.failAt !== undefined && pos >= opts.failAt) return cb(new Error('connection lost'), 0);
+        const n = Math.max(0, Math.min(len, Math.max(1, len - (pos % 7) * 1000), data.length - pos));
+        data.copy(buf, off, pos, pos + n);
+        cb(undefined, n);
+      }, Math.random() * 3),
+  } as unknown as Pick<SFTPWrapper, 'open' | 'fstat' | 'read' | 'close'>;
+  return { s, closed: () => closed };
+}
+
+describe('an SFTP download', () => {
+  it('lands whole and hashed in a file, through many reads in flight', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 12345);
+    const fake = fakeSftp(data);
+    const src = await sftpOpen(fake.s, '/f');
+    const file = path.join(dir, 'a');
+    const sink = fileSink(file);
+    await pipelinedCopy(src, sink);
+    expect(await sink.end()).toEqual({ bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') });
+    await src.close();
+    expect(fake.closed()).toBe(1);
+    expect((await readFile(file)).equals(data)).toBe(true);
+  });
+
+  it('fails when a read fails', async () => {
+    const src = await sftpOpen(fakeSftp(randomBytes(1 << 20), { failAt: 500_000 }).s, '/f');
+    const sink = fileSink(path.join(dir, 'b'));
+    await expect(pipelinedCopy(src, sink)).rejects.toThrow(/connection lost/);
+    await sink.abort();
+  });
+});
