@@ -103,6 +103,7 @@ export interface Landing {
 export async function download(runner: HostRunner, from: string, land: (bytes: number) => Promise<Landing>, opts: CopyOptions = {}): Promise<{ bytes: number; sha256: string }> {
   return withHostFiles(runner, async (fs) => {
     const src = await fs.open(from);
+    let whole = false;
     try {
       const landing = await land(src.size);
       try {
@@ -113,9 +114,13 @@ export async function download(runner: HostRunner, from: string, land: (bytes: n
       }
       const got = await landing.sink.end();
       await landing.commit(got);
+      whole = true;
       return got;
     } finally {
-      await src.close().catch(() => undefined);
+      // Awaited only after a good copy: after a cancel or a cut link, the host may never answer the close,
+      // and the failure must not wait for SSH's keepalive to give the connection up.
+      const closing = src.close().catch(() => undefined);
+      if (whole) await closing;
     }
   }).catch((err: unknown) => {
     throw copyError(err, `downloading ${from}`);
