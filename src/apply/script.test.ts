@@ -1,14 +1,18 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyCommand, createBatchReader, posixApplyScript, powershellApplyScript, type BatchEvent, type BatchOperation } from './script';
 
-/** Runs a batch script with this machine's /bin/sh, as `sh -s` on a host would. */
-function runPosix(ops: readonly BatchOperation[]): { stdout: string; stderr: string } {
-  const res = spawnSync('/bin/sh', ['-s'], { input: posixApplyScript(ops), encoding: 'utf8' });
+/** Runs a batch script with this machine's /bin/sh, as `sh -s` on a host would (its temporary files in `tmp`). */
+function runPosixIn(tmp: string | undefined, ops: readonly BatchOperation[]): { stdout: string; stderr: string } {
+  const res = spawnSync('/bin/sh', ['-s'], { input: posixApplyScript(ops), encoding: 'utf8', ...(tmp ? { env: { ...process.env, TMPDIR: tmp } } : {}) });
   expect(res.status).toBe(0);
   return { stdout: res.stdout, stderr: res.stderr };
 }
+const runPosix = (ops: readonly BatchOperation[]) => runPosixIn(undefined, ops);
 
 const readAll = (text: string, cuts: readonly number[] = []): BatchEvent[] => {
   const reader = createBatchReader();
@@ -95,6 +99,21 @@ describe('the POSIX batch script', () => {
     };
     expect(alive('for i in 1 2 3 4 5 6 7 8; do echo $i%; sleep 0.2; done')).toBeGreaterThanOrEqual(3);
     expect(alive('sleep 1.6')).toBeLessThanOrEqual(1); // its output file appearing, at most
+  });
+
+  it('leaves no temporary files on the host, also when the stream is cut early', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'dcod-script-test-'));
+    try {
+      runPosixIn(tmp, ops);
+      const sh = spawn('/bin/sh', ['-s'], { env: { ...process.env, TMPDIR: tmp }, stdio: ['pipe', 'ignore', 'pipe'] });
+      sh.stdin.end(posixApplyScript([{ id: 'a', commands: [['sh', '-c', 'sleep 0.3; echo late']] }, { id: 'b', commands: [['echo', 'b']] }]));
+      await new Promise((resolve) => sh.stderr.once('data', resolve)); // the first start marker: then the reader goes away
+      sh.stderr.destroy();
+      await new Promise((resolve) => sh.once('exit', resolve));
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it("takes a start marker out of another operation's output wherever it lands", () => {

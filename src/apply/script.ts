@@ -64,6 +64,9 @@ export function posixApplyScript(ops: readonly BatchOperation[], { maxLanes = MA
     // The heartbeat ends with this shell; its sleep holds none of the stream, which would keep the exec open.
     `( o=; while sleep ${heartbeatS} </dev/null >/dev/null 2>&1 && kill -0 $$ 2>/dev/null; do n=$(ls -l "$d" 2>/dev/null | cksum); [ "$n" = "$o" ] || m ALIVE; o=$n; done ) & hb=$!`,
     `trap 'kill $hb 2>/dev/null; rm -rf "$d"' EXIT`,
+    // A lost connection kills the shell by a signal, which skips EXIT traps: exit instead (the lanes,
+    // with default handlers, still die at their next write, so no operation starts after that).
+    `trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 141' PIPE; trap 'exit 143' TERM`,
     // An operation's result, from its files: a missing status means its lane was killed.
     `r() { m OUT "$2"; cat "$d/$1" 2>/dev/null; printf '\\n\\036DCOD-OP-RC %s\\n' "$(cat "$d/$1.rc" 2>/dev/null || echo 255)"; }`,
   ];
