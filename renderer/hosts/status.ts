@@ -2,7 +2,7 @@
  * What the Hosts panel and the Discover dialog say about a host, as pure functions of what the core
  * reported, so every wording and every "?" for a missing figure is decided (and tested) in one place.
  */
-import type { Candidate, ErrorInfo, HostView, ObservedHost } from '../../src/api/contract';
+import { isProxyVmName, type Candidate, type ErrorInfo, type HostView, type ObservedHost } from '../../src/api/contract';
 
 /** How a status is coloured: ok (green), warn (amber), error (red), idle (not known yet). */
 export type Tone = 'ok' | 'warn' | 'error' | 'idle';
@@ -15,12 +15,6 @@ export interface StatusLine {
 }
 
 export type ProbeResult = NonNullable<Candidate['probe']>;
-
-/**
- * The name the core gives its proxy VM on every host. The service contract does not export it (it lives
- * in src/discovery/discover.ts, which the renderer may not import), so it is repeated here.
- */
-export const PROXY_VM_NAME = 'dcod-proxy';
 
 /** An error as a person reads it: its context, outermost first, then the message. */
 export function errorText(error: ErrorInfo): string {
@@ -95,7 +89,7 @@ export function cpuGauge(observed: ObservedHost): Gauge {
 }
 
 export function hasProxy(observed: ObservedHost): boolean {
-  return observed.vms.some((vm) => vm.name === PROXY_VM_NAME);
+  return observed.vms.some((vm) => isProxyVmName(vm.name));
 }
 
 /** `3 VMs · proxy` — what is on a host, from an observation or a probe. */

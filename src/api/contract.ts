@@ -44,6 +44,7 @@ export type { LocatedDiagnostic, OperationOutline, PlanOutline, PlanPreview };
 export type { Action as PlanAction, Command, Operation, Plan, ResourceRef, Target } from '../plan/plan';
 /** How a plan's argv commands read, quoted as the host's shell takes them (the review panel shows them so). */
 export { quotePosix as commandText } from '../shell/quote';
+export { isProxyVmName } from '../overlay/names';
 export type { RestoreResult, SnapshotSummary, VmOutcome };
 export type { BundleManifest, BundleProgress, ImportPlan, ImportResult };
 

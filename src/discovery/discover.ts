@@ -7,9 +7,7 @@ import type { GuessedOs } from './banner';
 import type { Ipv4Range } from './cidr';
 import { sweep, readBanner } from './sweep';
 import { mapLimit } from '../concurrency/semaphore';
-
-/** The name DCoD gives its proxy VM on every host (see the overlay). */
-export const PROXY_VM_NAME = 'dcod-proxy';
+import { isProxyVmName } from '../overlay/names';
 
 export type ProbeResult =
   | {
@@ -62,7 +60,7 @@ export function summarizeProbe(observed: ObservedHost): ProbeResult {
     ...(observed.hostInfo?.memorySizeMb === undefined ? {} : { memoryMb: observed.hostInfo.memorySizeMb }),
     ...(observed.hostInfo?.memoryAvailableMb === undefined ? {} : { memoryAvailableMb: observed.hostInfo.memoryAvailableMb }),
     vmCount: observed.vms.length,
-    proxyPresent: observed.vms.some((vm) => vm.name === PROXY_VM_NAME),
+    proxyPresent: observed.vms.some((vm) => isProxyVmName(vm.name)),
   };
 }
 

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { VNI_MAX } from '../vbox/commands';
-import { bridgeName, colonMac, derivedMac, dhcpVeth, linkLocalOf, plainMac, routerVeth, uplinkVeth, vxlanName } from './names';
+import { bridgeName, colonMac, derivedMac, dhcpVeth, isProxyVmName, linkLocalOf, plainMac, proxyVmName, routerVeth, uplinkVeth, vxlanName } from './names';
 
 describe('overlay names', () => {
+  it("tells a proxy VM by its name, whichever datacenter's it is", () => {
+    expect(isProxyVmName(proxyVmName('lab1'))).toBe(true);
+    expect(['dcod-proxy', 'web', 'my-dcod-proxy-x'].filter(isProxyVmName)).toEqual([]);
+  });
+
   it('keeps every device name within Linux 15 characters, whatever the VNI or router name', () => {
     for (const name of [bridgeName(VNI_MAX), vxlanName(VNI_MAX), dhcpVeth(VNI_MAX), routerVeth('a'.repeat(63), VNI_MAX), uplinkVeth('a'.repeat(63))]) {
       expect(name.length).toBeLessThanOrEqual(15);

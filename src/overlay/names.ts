@@ -29,7 +29,12 @@ export const DEVICE_PREFIX = 'dcod-';
 
 /** One proxy per host and datacenter: two datacenters on one host each keep their own. */
 export function proxyVmName(datacenter: string): string {
-  return `dcod-proxy-${datacenter}`;
+  return `${PROXY_PRODUCT}-${datacenter}`;
+}
+
+/** Whether a VM on a host is one of DCoD's proxies, of whichever datacenter. */
+export function isProxyVmName(name: string): boolean {
+  return name.startsWith(`${PROXY_PRODUCT}-`);
 }
 
 // Linux device names are at most 15 characters: "dcod-br" + a VNI of up to 8 digits is 15.
