@@ -13,6 +13,7 @@ import type { Planner } from '../plan/planner';
 import { DcodError, toDcodError } from '../errors';
 import type { SshRunner } from '../ssh/ssh-runner';
 import * as vbox from '../vbox/commands';
+import { dcodErrorOf, parseVBoxManageStderr } from '../vbox/error';
 import { parseShowVmInfo } from '../vbox/showvminfo';
 import { proxyRunner, type ProxyTarget } from './access';
 import { loadOrCreateOverlayKey, type OverlayKey } from './keys';
@@ -94,7 +95,14 @@ export class OverlayService {
     const hostRunner = await this.deps.runnerFor(inv);
     // Bounded: a VBoxManage that hangs here would otherwise hold up the whole apply, not just this host.
     const res = await hostRunner.run([inv.vboxmanage ?? defaultVBoxManage(hostRunner.shell), ...vbox.showVmInfo(proxyVmName(dc))], { timeoutMs: 30_000 });
-    if (res.code !== 0) throw new DcodError('VM_NOT_FOUND', `the overlay proxy ${proxyVmName(dc)} is not on ${host}: ${res.stderr.trim()}`);
+    if (res.code !== 0) {
+      // Only VirtualBox saying so means the proxy is not there; a failing VirtualBox or a lost connection is its own error.
+      const looking = [`host ${host}`, `looking up the overlay proxy ${proxyVmName(dc)}`];
+      if (res.code === null) throw new DcodError('HOST_UNREACHABLE', 'the connection was lost before VBoxManage answered', { context: looking });
+      const parsed = parseVBoxManageStderr(res.stderr).error;
+      if (parsed && parsed.code !== 'VM_NOT_FOUND') throw dcodErrorOf(parsed, looking);
+      throw new DcodError('VM_NOT_FOUND', `the overlay proxy ${proxyVmName(dc)} is not on ${host}: ${res.stderr.trim()}`);
+    }
     const vm = parseShowVmInfo(res.stdout);
     const mac = vm.nics.find((n) => n.slot === UNDERLAY_SLOT)?.mac;
     if (mac === undefined) throw new DcodError('INVALID_STATE', `the overlay proxy on ${host} has no LAN NIC`);
