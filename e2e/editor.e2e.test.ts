@@ -3,6 +3,8 @@
  * inventory: a datacenter drawn by drag and drop only, a VM moved to the other host by dragging, undo,
  * keyboard editing, and the inspector's live validation.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppHarness } from './support/app';
 import { screenshot } from './support/browser';
@@ -152,6 +154,13 @@ describe('the datacenter editor, in Chromium', () => {
     await name.press('Enter');
     await page.getByTestId('node-vm-web1').waitFor();
     await expect(page.locator('.react-flow__edge').count()).resolves.toBe(1);
+
+    // Ctrl+S typed inside a field leaves it, so what was typed goes into the saved document.
+    const file = path.join(app.dir, 'editor-keys.yaml');
+    await page.getByTestId('doc-file').fill(file);
+    await cpus.fill('2');
+    await cpus.press('Control+s');
+    await expect.poll(() => readFile(file, 'utf8').catch(() => ''), { timeout: 10_000 }).toMatch(/cpus: 2\b/);
 
     // A router with no interface is flagged on the canvas and in the inspector.
     await page.getByTestId('node-switch-net1').click();
