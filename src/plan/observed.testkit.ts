@@ -7,6 +7,7 @@ import type { ObservedDisk, ObservedHost, ObservedVm } from '../hosts/observed';
 import { dcodGroup, EXTRA_DATACENTER, EXTRA_ROLE } from '../model/tags';
 import { NIC_SLOTS } from '../vbox/commands';
 import type { Nic, StorageAttachment, VmState } from '../vbox/showvminfo';
+import type { SnapshotNode, SnapshotTree } from '../vbox/snapshot';
 
 export const MACHINE_FOLDER = '/home/dcod/VirtualBox VMs';
 
@@ -74,7 +75,7 @@ export function observedVm(s: VmShape): ObservedVm {
       ...(s.volumes ? [{ index: 1, name: 'dcod-sata', type: 'IntelAhci', portCount: 30 }] : []),
     ],
     storageAttachments,
-    snapshots: snapshots.length ? { root: { name: snapshots[0]!, uuid: uuidFor(snapshots[0]!), path: [], children: [] }, current: { name: snapshots[0]!, uuid: '' } } : { root: undefined, current: undefined },
+    snapshots: snapshotChain(snapshots),
     guestAdditions: { facilities: [] },
     raw: {},
     extraData: { ...(owner === null ? {} : { [EXTRA_DATACENTER]: owner, [EXTRA_ROLE]: 'vm' }), ...s.extraData },
@@ -120,3 +121,10 @@ export function observedDisk(name: string, sizeMb: number, format: 'vdi' | 'vmdk
 }
 
 export const volumeFile = (name: string, format: 'vdi' | 'vmdk' = 'vdi') => `${MACHINE_FOLDER}/dcod-dc/${name}.${format}`;
+
+/** Snapshots taken one after another: each the child of the one before, the last one current. */
+function snapshotChain(names: readonly string[]): SnapshotTree {
+  const node = (i: number): SnapshotNode => ({ name: names[i]!, uuid: uuidFor(names[i]!), path: Array.from({ length: i }, () => 1), children: i + 1 < names.length ? [node(i + 1)] : [] });
+  const last = names[names.length - 1];
+  return names.length ? { root: node(0), current: { name: last!, uuid: uuidFor(last!) } } : { root: undefined, current: undefined };
+}

@@ -189,6 +189,24 @@ describe('plan: exact commands', () => {
     expect(op(gone, 'volume/data/delete@h1').dependsOn).toEqual(['vm/db/detach@h1']);
   });
 
+  it('deletes the snapshots of a VM going away before detaching its volumes, newest first (they hold the volumes too)', () => {
+    // Since the snapshots, the VM writes to differencing images on top of the volume, not to the volume.
+    const data = observedDisk('data', 1024);
+    const monday = { uuid: 'a0000000-0000-4000-8000-000000000001', location: `${MACHINE_FOLDER}/db/Snapshots/{a1}.vdi`, parentUuid: data.uuid };
+    const tuesday = { uuid: 'a0000000-0000-4000-8000-000000000002', location: `${MACHINE_FOLDER}/db/Snapshots/{a2}.vdi`, parentUuid: monday.uuid };
+    const db = vm({ name: 'db', state: 'poweroff', volumes: [tuesday.location], snapshots: ['monday', 'tuesday'] });
+    const p = plan(doc({}), [observedHost({ host: 'h1', vms: [db], disks: [data, monday, tuesday] })]);
+    const detach = op(p, 'vm/db/detach@h1');
+    expect(detach.summary).toBe('delete 2 snapshots of VM db and detach 1 volume from VM db on h1');
+    expect(argv(p, 'vm/db/detach@h1').slice(0, 2)).toEqual([`VBoxManage snapshot ${db.uuid} delete ${db.snapshots.root!.children[0]!.uuid}`, `VBoxManage snapshot ${db.uuid} delete ${db.snapshots.root!.uuid}`]);
+    expect(op(p, 'vm/db/delete@h1').dependsOn).toContain('vm/db/detach@h1');
+    // The volume is held through them: it is deleted only once the detach let it go.
+    expect(op(p, 'volume/data/delete@h1').dependsOn).toEqual(['vm/db/detach@h1']);
+    // Without volumes, the VM's deletion takes its snapshots along: nothing to do first.
+    const bare = plan(doc({}), h1({ name: 'web', state: 'poweroff', snapshots: ['monday'] }));
+    expect(ops(bare)).toEqual(['vm/web/delete@h1 delete']);
+  });
+
   it("puts a clone's volumes on its template's SATA controller: a piix3 VM can't have a second one", () => {
     const template = vm({ name: 'debian', owner: null, state: 'poweroff', snapshots: ['dcod-base'], bootDisk: '/vms/debian.vdi' });
     const desired = doc({ images: [{ name: 'deb', template: 'debian' }], volumes: [{ name: 'data', sizeMb: 64 }], vms: [{ name: 'db', image: 'deb', volumes: ['data'] }] });

@@ -11,12 +11,13 @@ import { dcodGroup, EXTRA_DATACENTER, EXTRA_ROLE } from '../model/tags';
 import { vmNicMac } from '../overlay/names';
 import * as cmd from '../vbox/commands';
 import type { Chipset, NicAttachmentSpec, NicSettings } from '../vbox/commands';
+import { flattenSnapshots } from '../vbox/snapshot';
 import { movingVmPath } from './host-paths';
 import { hostOperation, opId, type OperationInput, type Step } from './operation';
 import type { Action, Command, Operation } from './plan';
 import type { Transfer, TransferOperation } from './transfer';
 import { BRIDGED, diffVm, EXTRA_SPEC, isVolumeAttachment, observedNic, powerChange, powerClass, recordedSpec, SATA_PORTS, slotsToDisable, VOLUME_CONTROLLER, type Change, type SpecNic, type VmSpec, type VolumeBay, type VolumePosition } from './vm-spec';
-import { diskKey, type Copy, type VmTarget, type World } from './world';
+import { baseMedium, diskKey, type Copy, type VmTarget, type World } from './world';
 
 export interface VmPlan {
   readonly operations: readonly Operation[];
@@ -113,15 +114,26 @@ export function planVms(world: World): VmPlan {
     if (pc === 'saved') chain.add('stop', 'stop', `discard the saved state of VM ${vm.name} on ${chain.host}`, reason, [['VBoxManage', ...cmd.discardState(vm.uuid)]], { before: { state: vm.state }, after: { state: 'poweroff' } });
   };
 
-  /** Detach every volume of a VM that is leaving this host or going away (and, for a move, DCoD's controller). */
+  /**
+   * Detach every volume of a VM that is leaving this host or going away (and, for a move, DCoD's
+   * controller). Its snapshots go first, newest first: each holds a differencing image of every volume
+   * attached when it was taken, which would keep the volume from being deleted ("it has child media") or
+   * take it along with the VM. Deleting them merges their data into the volumes; they would go with the VM
+   * anyway.
+   */
   const detachAll = (chain: Chain, vm: ObservedVm, reason: string, removeController: boolean): void => {
     const attached = vm.storageAttachments.filter((a) => isVolumeAttachment(a, dc)).sort((a, b) => a.controller.localeCompare(b.controller) || a.port - b.port || a.device - b.device);
     const hasController = vm.storageControllers.some((c) => c.name === VOLUME_CONTROLLER);
     if (attached.length === 0 && !(removeController && hasController)) return;
-    const commands: Command[] = attached.map((a) => ['VBoxManage', ...cmd.storageAttach(vm.uuid, { controller: a.controller, port: a.port, device: a.device, type: 'hdd', medium: 'none' })]);
+    const snapshots = attached.length === 0 ? [] : flattenSnapshots(vm.snapshots).reverse();
+    const commands: Command[] = [
+      ...snapshots.map((s): Command => ['VBoxManage', ...cmd.snapshotDelete(vm.uuid, s.uuid)]),
+      ...attached.map((a): Command => ['VBoxManage', ...cmd.storageAttach(vm.uuid, { controller: a.controller, port: a.port, device: a.device, type: 'hdd', medium: 'none' })]),
+    ];
     if (removeController && hasController) commands.push(['VBoxManage', ...cmd.storageCtlRemove(vm.uuid, VOLUME_CONTROLLER)]);
-    const id = chain.add('detach', 'update', `detach ${plural(attached.length, 'volume')} from VM ${vm.name} on ${chain.host}`, reason, commands);
-    for (const a of attached) detaches.set(diskKey(chain.host, a.medium), id);
+    const first = snapshots.length ? `delete ${plural(snapshots.length, 'snapshot')} of VM ${vm.name} and ` : '';
+    const id = chain.add('detach', 'update', `${first}detach ${plural(attached.length, 'volume')} from VM ${vm.name} on ${chain.host}`, reason, commands);
+    for (const a of attached) detaches.set(diskKey(chain.host, baseMedium(world.hosts.get(chain.host)!, a.medium)), id);
   };
 
   const removal = (copy: Copy, reason: string): Chain => {
@@ -235,7 +247,7 @@ export function planVms(world: World): VmPlan {
     if (diff.detach.length > 0) {
       const commands: Command[] = diff.detach.map((d) => ['VBoxManage', ...cmd.storageAttach(ref, { controller: d.controller, port: d.port, device: d.device, type: 'hdd', medium: 'none' })]);
       const id = chain.add('detach', 'update', `detach ${diff.detach.map((d) => `${d.what} (${d.controller} port ${d.port})`).join(', ')} from VM ${vm.name} on ${t.host}`, reasonOf(changes.filter((c) => c.area === 'volume')), commands);
-      for (const d of diff.detach) detaches.set(diskKey(t.host, d.medium), id);
+      for (const d of diff.detach) detaches.set(diskKey(t.host, baseMedium(world.hosts.get(t.host)!, d.medium)), id);
     }
     const configChanges = changes.filter((c) => c.area !== 'volume');
     if (off && (diff.cpus !== undefined || diff.memoryMb !== undefined || diff.chipset !== undefined || nicWork || growing.length > 0)) {

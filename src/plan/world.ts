@@ -100,6 +100,20 @@ export interface World {
 
 export const diskKey = (host: string, path: string): string => `${host}\0${path}`;
 
+/**
+ * The base image under an attached medium. Once a snapshot is taken the VM's current state no longer
+ * writes to the volume itself but to a differencing image on top of it: that attachment still holds the
+ * volume (VirtualBox won't close it), so it counts as attaching the base.
+ */
+export function baseMedium(h: Pick<ObservedHost, 'disks'>, medium: string): string {
+  const disks = h.disks ?? [];
+  const byUuid = new Map(disks.map((d) => [d.uuid, d]));
+  let disk = disks.find((d) => d.location === medium || d.uuid === medium);
+  for (let hops = 0; disk?.parentUuid !== undefined && hops < disks.length; hops++) disk = byUuid.get(disk.parentUuid);
+  // Not listed, or a parent missing from the list: the attachment is all we know.
+  return disk && disk.parentUuid === undefined ? disk.location : medium;
+}
+
 const usable = (h: ObservedHost): boolean => h.reachable && h.vbox !== null && h.error === undefined;
 
 function defaultBridgeAdapter(h: ObservedHost): string | undefined {
@@ -271,10 +285,15 @@ function resolveVolumes(doc: Datacenter, usableHosts: readonly ObservedHost[], t
   const frozenDisks = new Set<string>();
   for (const h of usableHosts) {
     const holders = new Map<string, ObservedVm>();
-    for (const vm of h.vms) for (const a of vm.storageAttachments) holders.set(a.medium, vm);
+    for (const vm of h.vms) for (const a of vm.storageAttachments) holders.set(baseMedium(h, a.medium), vm);
     const seen = new Map<string, number | undefined>();
     for (const d of h.disks ?? []) if (d.parentUuid === undefined) seen.set(d.location, d.capacityMb);
-    for (const vm of h.vms) for (const a of vm.storageAttachments) if (volumeAt(a.medium, dc) && !seen.has(a.medium)) seen.set(a.medium, undefined);
+    for (const vm of h.vms) {
+      for (const a of vm.storageAttachments) {
+        const base = baseMedium(h, a.medium);
+        if (volumeAt(base, dc) && !seen.has(base)) seen.set(base, undefined);
+      }
+    }
     for (const [path, capacityMb] of [...seen].sort(([a], [b]) => a.localeCompare(b))) {
       const v = volumeAt(path, dc);
       if (!v) continue;
