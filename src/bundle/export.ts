@@ -47,13 +47,19 @@ export async function exportBundle(access: HostAccess, file: string, out: string
   const where = new Map<string, { host: string; vm: ObservedVm }>();
   for (const h of observed) for (const vm of h.vms) if (ownership(vm, dc) === 'vm') where.set(vm.name, { host: h.host, vm });
   const missing = doc.vms.filter((v) => !where.has(v.name)).map((v) => v.name);
-  if (missing.length) throw new DcodError('INVALID_STATE', `can't export ${dc}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} on no host; apply the document first`);
   const volumeHost = new Map<string, { host: string; path: string }>();
   for (const h of observed) for (const d of h.disks ?? []) {
     const v = volumeAt(d.location, dc);
     if (v && !d.parentUuid) volumeHost.set(v.name, { host: h.host, path: d.location });
   }
   const lost = doc.volumes.filter((v) => !volumeHost.has(v.name)).map((v) => v.name);
+  // What a host that could not be read holds is unknown, not absent: its failure is the reason.
+  const unread = observed.find((h) => h.error);
+  if ((missing.length || lost.length) && unread?.error) {
+    const e = unread.error;
+    throw new DcodError(e.code, e.message, { retryable: e.retryable, context: [`export of ${dc}`, `reading ${unread.host}`, ...e.context] });
+  }
+  if (missing.length) throw new DcodError('INVALID_STATE', `can't export ${dc}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} on no host; apply the document first`);
   if (lost.length) throw new DcodError('INVALID_STATE', `can't export ${dc}: volume${lost.length === 1 ? '' : 's'} ${lost.join(', ')} ${lost.length === 1 ? 'is' : 'are'} on no host; apply the document first`);
 
   const target = isArchivePath(out) ? await archiveTarget(out) : await folderTarget(out);
