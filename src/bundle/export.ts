@@ -4,7 +4,7 @@
  * each volume's disk is streamed down the same way. Hosts work in parallel, one file at a time each.
  * A file whose recorded checksum still matches what is on disk from an earlier run is not fetched again.
  */
-import { DcodError } from '../errors';
+import { DcodError, withContext } from '../errors';
 import type { ObservedVm } from '../hosts/observed';
 import type { HostRunner } from '../hosts/runner';
 import { canonicalYaml, loadDocumentFile } from '../model/document-file';
@@ -92,7 +92,15 @@ export async function exportBundle(access: HostAccess, file: string, out: string
 
     const vms: BundleVm[] = [];
     const jobs = new Map<string, (() => Promise<void>)[]>();
-    const queue = (host: string, job: () => Promise<void>) => jobs.set(host, [...(jobs.get(host) ?? []), job]);
+    /** Each host's jobs run one after another; whatever fails says which job and host it was. */
+    const queue = (host: string, what: string, job: () => Promise<void>) =>
+      jobs.set(host, [
+        ...(jobs.get(host) ?? []),
+        () =>
+          job().catch((err: unknown) => {
+            throw withContext(`${what} on ${host}`, err);
+          }),
+      ]);
     for (const v of doc.vms) {
       const { host, vm } = where.get(v.name)!;
       const rel = `vms/${v.name}.ova`;
@@ -105,7 +113,7 @@ export async function exportBundle(access: HostAccess, file: string, out: string
           return vol ? [{ index, volume: vol.name, port: d.port }] : [];
         }),
       });
-      queue(host, async () => {
+      queue(host, `exporting VM ${v.name}`, async () => {
         if (await intact(rel)) return;
         const h = hostNamed(inventory, host);
         const folder = observed.find((o) => o.host === host)?.machineFolder;
@@ -114,7 +122,7 @@ export async function exportBundle(access: HostAccess, file: string, out: string
         meter.report('exporting', v.name);
         const runner = await access.runnerFor(h);
         await runner.run(['rm', '-f', '--', remote]);
-        await vboxOn(access, h, cmd.exportVm(vm.uuid, remote), `exporting VM ${v.name}`);
+        await vboxOn(access, h, cmd.exportVm(vm.uuid, remote), 'VBoxManage export');
         try {
           await fetch(runner, remote, rel);
         } finally {
@@ -127,7 +135,7 @@ export async function exportBundle(access: HostAccess, file: string, out: string
       const src = volumeHost.get(vol.name)!;
       const rel = `volumes/${vol.name}.${vol.format}`;
       volumes.push({ name: vol.name, file: rel });
-      queue(src.host, async () => {
+      queue(src.host, `downloading volume ${vol.name}`, async () => {
         if (await intact(rel)) return;
         await fetch(await access.runnerFor(hostNamed(inventory, src.host)), src.path, rel);
       });
