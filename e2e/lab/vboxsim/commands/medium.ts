@@ -4,11 +4,10 @@
 // images keep theirs in their own header): a copy of the file on another host opens as the same disk.
 import fs from 'node:fs';
 import path from 'node:path';
-import { argumentError, comFailure, formatContext, formatErrorInfo, msgError, syntaxError, VBoxError } from '../errors';
+import { argumentError, comFailure, formatContext, formatErrorInfo, msgError, syntaxError, VBoxError, type ErrorContext } from '../errors';
 import { getopt, isUuid, type OptDef } from '../getopt';
 import type { Medium, MediumDevice, MediumFormat, Tx } from '../store';
 import { PROGRESS_OK, site, type Ctx } from './context';
-import type { ErrorContext } from '../errors';
 import { machineDisks } from './unregistervm';
 
 const F = 'VBoxManageDisk.cpp';
@@ -222,8 +221,8 @@ const MODIFY_OPTS: OptDef[] = [
 
 /**
  * `modifymedium [disk] <uuid|file> --resize <MB>|--resizebyte <bytes>` (VBoxManageDisk.cpp): only the
- * resize (the one change DCoD makes, to grow a volume) is simulated. Image files here hold only their
- * data, so growing changes the registry's logical size and leaves the file's bytes as they are.
+ * resize (the one change DCoD makes, to grow a volume) is simulated: the registry's logical size and the
+ * one in the image file's header (a file whose header was written over keeps its bytes).
  */
 export function modifymedium(args: string[], ctx: Ctx): void {
   const v = ctx.config.version;
