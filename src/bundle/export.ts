@@ -29,9 +29,12 @@ export function virtualPart(doc: Datacenter): Datacenter {
   return { ...doc, placement: {} };
 }
 
-/** The disks of a VM in the order VirtualBox writes them into an OVA: controllers, then ports. */
-export function ovaDisks(vm: Pick<ObservedVm, 'storageAttachments'>): { medium: string; port: number }[] {
-  return vm.storageAttachments.filter((a) => a.medium !== 'emptydrive' && a.medium !== 'none' && !/\.(iso|img|dmg)$/i.test(a.medium)).map((a) => ({ medium: a.medium, port: a.port }));
+/**
+ * The disks of a VM in the order VirtualBox writes them into an OVA: controllers, then ports. The export
+ * records a volume's place in this list and the import finds it there again, so both use this one filter.
+ */
+export function ovaDisks<A extends { readonly medium: string }>(vm: { readonly storageAttachments: readonly A[] }): A[] {
+  return vm.storageAttachments.filter((a) => a.medium !== 'emptydrive' && a.medium !== 'none' && !/\.(iso|img|dmg)$/i.test(a.medium));
 }
 
 /** A `.dcod` path is a single-file bundle; anything else a bundle folder. */

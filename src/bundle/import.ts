@@ -16,6 +16,7 @@ import { joinHostPath, volumePath } from '../plan/host-paths';
 import { hostNamed, vboxOn, type HostAccess } from '../snapshot/host-access';
 import * as cmd from '../vbox/commands';
 import { parseShowVmInfo } from '../vbox/showvminfo';
+import { ovaDisks } from './export';
 import { openBundle, readBundleText, verifyBundle, type BundleSource } from './bundle-source';
 import { placeVms, remapVnis } from './placement';
 import { ProgressMeter, type BundleProgress } from './progress';
@@ -129,7 +130,7 @@ export async function runImport(access: HostAccess, bundle: string, documentFile
         // VirtualBox carried each volume inside the OVA as one of the VM's own disks: put the volume's own
         // file (from the bundle) at DCoD's volume path in that disk's place, and drop the copy.
         const info = parseShowVmInfo(await vboxOn(access, host, cmd.showVmInfo(name), `reading VM ${name}`));
-        const disks = info.storageAttachments.filter((a) => a.medium !== 'emptydrive' && a.medium !== 'none' && !/\.(iso|img|dmg)$/i.test(a.medium));
+        const disks = ovaDisks(info);
         for (const vd of entry.volumeDisks) {
           const copy = disks[vd.index];
           const vol = document.volumes.find((v) => v.name === vd.volume);
