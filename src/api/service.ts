@@ -196,10 +196,7 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     // Documents, plans and apply.
     'doc.validate': (params) => documents.validate(params.file),
     'doc.adopt': (params) => documents.adopt(params.file, params.host, params.vm),
-    'doc.read': async (params) => {
-      const { file, document, version, diagnostics } = await loadDocumentFile(params.file);
-      return { file, document, version, diagnostics };
-    },
+    'doc.read': (params) => loadDocumentFile(params.file),
     'doc.write': async (params) => {
       const file = path.resolve(params.file);
       const version = await saveDocumentFileFrom(file, Datacenter.parse(params.document), params.baseVersion);
