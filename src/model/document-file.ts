@@ -167,9 +167,9 @@ const saving = new Map<string, Promise<unknown>>();
 export async function saveDocumentFileFrom(file: string, document: Datacenter, baseVersion: string | null): Promise<string> {
   const absolute = path.resolve(file);
   const save = async () => {
-    const text = await readFile(absolute, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return null;
-      throw new DcodError('FILE_ERROR', `can't read the document ${absolute}: ${err.code ?? err.message}`);
+    const text = await readText(absolute).catch((err: unknown) => {
+      if (err instanceof DcodError && err.code === 'NOT_FOUND') return null;
+      throw err;
     });
     const current = text === null ? null : (parseDocumentText(text).version ?? 'unreadable');
     if (current !== baseVersion) {
