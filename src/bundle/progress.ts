@@ -82,3 +82,9 @@ export function formatBytes(n: number): string {
   }
   return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
+
+/** `1:11`: time left as minutes and seconds. */
+export const formatEta = (seconds: number): string => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+
+/** How far along a progress bar is, 0 to 1. */
+export const doneFraction = (p: Pick<BundleProgress, 'doneBytes' | 'totalBytes'>): number => (p.totalBytes > 0 ? Math.min(p.doneBytes / p.totalBytes, 1) : 0);

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import type { ApiClient, BundleProgress } from '../api/contract';
-import { formatBytes as size } from '../bundle/progress';
+import { doneFraction, formatBytes as size, formatEta } from '../bundle/progress';
 import { printJson, withClient } from './context';
 
 /** `downloading vms/web1.ova  [#####-----] 1.2 GiB / 2.4 GiB  110.0 MiB/s  ETA 0:11`. */
 export function progressBar(p: BundleProgress, width = 20): string {
-  const frac = p.totalBytes > 0 ? Math.min(p.doneBytes / p.totalBytes, 1) : 0;
-  const filled = Math.round(frac * width);
-  const eta = p.etaSeconds === null ? '--:--' : `${Math.floor(p.etaSeconds / 60)}:${String(p.etaSeconds % 60).padStart(2, '0')}`;
+  const filled = Math.round(doneFraction(p) * width);
+  const eta = p.etaSeconds === null ? '--:--' : formatEta(p.etaSeconds);
   return `${p.phase}${p.item ? ` ${p.item}` : ''}  [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${size(p.doneBytes)} / ${size(p.totalBytes)}  ${size(p.bytesPerSecond)}/s  ETA ${eta}`;
 }
 
