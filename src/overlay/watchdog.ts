@@ -52,8 +52,8 @@ export function repairNotes(plan: Plan): { host: string; message: string }[] {
 }
 
 export class OverlayWatchdog {
-  /** Datacenter → the document as last applied (with its file, for the log). */
-  private readonly watched = new Map<string, { readonly file: string; readonly doc: Datacenter }>();
+  /** Datacenter → the document as last applied. */
+  private readonly watched = new Map<string, Datacenter>();
   private timer: NodeJS.Timeout | undefined;
   /** The check under way, if any: an apply waits for it, and no check starts during an apply. */
   private current: Promise<void> | undefined;
@@ -107,7 +107,7 @@ export class OverlayWatchdog {
       this.deps.log('warn', 'core', `watchdog: ${p.file} changed while it was applied; its overlay is watched again after the next apply`);
       return;
     }
-    this.watched.set(loaded.document.metadata.name, { file: loaded.file, doc: loaded.document });
+    this.watched.set(loaded.document.metadata.name, loaded.document);
   }
 
   /** One look at every watched datacenter, repairing what drifted. Never throws: problems go to the log. */
@@ -125,7 +125,7 @@ export class OverlayWatchdog {
       this.deps.log('error', 'core', `watchdog: could not read the hosts: ${toDcodError(err).message}`);
       return;
     }
-    for (const [dc, { doc }] of this.watched) {
+    for (const [dc, doc] of this.watched) {
       if (this.applies > 0 || this.stopped) return;
       const repairs = overlayRepairs(this.deps.plan(doc, observed));
       if (repairs.operations.length === 0) continue;
