@@ -5,14 +5,12 @@
  * A file whose recorded checksum still matches what is on disk from an earlier run is not fetched again.
  */
 import { DcodError, withContext } from '../errors';
-import type { ObservedVm } from '../hosts/observed';
 import type { HostRunner } from '../hosts/runner';
 import { canonicalYaml, loadDocumentFile } from '../model/document-file';
 import type { Datacenter } from '../model/document';
-import { ownership } from '../model/tags';
 import { joinHostPath, volumeAt } from '../plan/host-paths';
 import * as cmd from '../vbox/commands';
-import { hostNamed, vboxOn, type HostAccess } from '../snapshot/host-access';
+import { datacenterVms, hostNamed, vboxOn, type HostAccess } from '../snapshot/host-access';
 import { archiveTarget } from './archive-target';
 import { folderTarget } from './bundle-target';
 import { ARCHIVE_EXTENSION, BUNDLE_FORMAT, DOCUMENT, type BundleFile, type BundleManifest, type BundleVm } from './manifest';
@@ -47,8 +45,7 @@ export async function exportBundle(access: HostAccess, file: string, out: string
   const meter = new ProgressMeter('export', (p) => opts.onProgress?.(p));
   meter.report('reading');
   const [inventory, observed] = await Promise.all([access.inventory(), access.refresh()]);
-  const where = new Map<string, { host: string; vm: ObservedVm }>();
-  for (const h of observed) for (const vm of h.vms) if (ownership(vm, dc) === 'vm') where.set(vm.name, { host: h.host, vm });
+  const where = datacenterVms(observed, dc);
   const missing = doc.vms.filter((v) => !where.has(v.name)).map((v) => v.name);
   const volumeHost = new Map<string, { host: string; path: string }>();
   for (const h of observed) for (const d of h.disks ?? []) {

@@ -6,9 +6,10 @@
  */
 import { DcodError } from '../errors';
 import { defaultVBoxManage } from '../hosts/observe';
-import type { ObservedHost } from '../hosts/observed';
+import type { ObservedHost, ObservedVm } from '../hosts/observed';
 import type { StreamingRunner } from '../hosts/runner';
 import type { InventoryHost } from '../inventory/schema';
+import { ownership } from '../model/tags';
 import { dcodErrorOf, parseVBoxManageStderr } from '../vbox/error';
 import type { Argv } from '../vbox/commands';
 
@@ -33,4 +34,11 @@ export function hostNamed(hosts: readonly InventoryHost[], name: string): Invent
   const host = hosts.find((h) => h.name === name);
   if (!host) throw new DcodError('NOT_FOUND', `host ${name} is not in the inventory`);
   return host;
+}
+
+/** The datacenter's own VMs (not proxies) as the hosts show them, by name. */
+export function datacenterVms(observed: readonly ObservedHost[], datacenter: string): Map<string, { host: string; vm: ObservedVm }> {
+  const out = new Map<string, { host: string; vm: ObservedVm }>();
+  for (const h of observed) for (const vm of h.vms) if (ownership(vm, datacenter) === 'vm') out.set(vm.name, { host: h.host, vm });
+  return out;
 }

@@ -8,13 +8,11 @@
 import { readFile } from 'node:fs/promises';
 import { DcodError, toDcodError, type ErrorInfo } from '../errors';
 import { writeFileAtomic } from '../fsx/atomic';
-import type { ObservedHost, ObservedVm } from '../hosts/observed';
 import { loadDocumentFile, parseDocumentText } from '../model/document-file';
 import { Name } from '../model/document';
-import { ownership } from '../model/tags';
 import * as cmd from '../vbox/commands';
 import { parseSnapshotTaken } from '../vbox/results';
-import { hostNamed, vboxOn, type HostAccess } from './host-access';
+import { datacenterVms, hostNamed, vboxOn, type HostAccess } from './host-access';
 import { listRecords, readRecord, recordExists, removeRecord, saveRecord, vboxSnapshotName, type SnapshotRecord, type SnapshotSummary, type SnapshotVm } from './record';
 
 export type { SnapshotRecord, SnapshotSummary } from './record';
@@ -36,13 +34,6 @@ export interface RestoreResult {
 }
 
 const RUNNING_STATES = new Set(['running', 'paused', 'stuck', 'teleporting', 'livesnapshotting', 'starting']);
-
-/** The datacenter's own VMs (not proxies) as the hosts show them, by name. */
-function datacenterVms(observed: readonly ObservedHost[], datacenter: string): Map<string, { host: string; vm: ObservedVm }> {
-  const out = new Map<string, { host: string; vm: ObservedVm }>();
-  for (const h of observed) for (const vm of h.vms) if (ownership(vm, datacenter) === 'vm') out.set(vm.name, { host: h.host, vm });
-  return out;
-}
 
 function defaultName(now: Date): string {
   return `snap-${now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`;
