@@ -2,15 +2,15 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ApiClient } from '../../src/api/contract';
 import { errorText } from '../hosts/status';
 import { useEditor } from '../store/editor';
-import { openDocument, pendingCount, reviewPlan, saveDocument, setDocFile, useReview, type ReviewState } from '../store/review';
+import { openDocument, pendingCount, reviewPlan, saveDocument, setDocFile, isUnsaved, useReview, type ReviewState } from '../store/review';
 
 const select = (s: ReviewState) => ({
   file: s.docFile,
   busy: s.docBusy,
   note: s.docNote,
   error: s.docError,
-  saved: s.savedDoc,
-  version: s.docVersion,
+  savedDoc: s.savedDoc,
+  docVersion: s.docVersion,
   pending: pendingCount(s),
   previewOf: s.previewOf,
   previewError: s.previewError,
@@ -22,7 +22,7 @@ const select = (s: ReviewState) => ({
 export default function DocumentBar({ client }: { client: ApiClient }) {
   const d = useReview(useShallow(select));
   const doc = useEditor((s) => s.doc);
-  const unsaved = doc !== d.saved || d.version === null;
+  const unsaved = isUnsaved(d, doc);
   const current = d.previewOf === doc;
   const status = d.error ? errorText(d.error) : d.note;
   return (

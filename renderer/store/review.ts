@@ -73,6 +73,11 @@ export function pendingCount(s: Pick<ReviewState, 'preview'>): number | null {
   return s.preview?.plan ? changes(s.preview.plan).length : null;
 }
 
+/** Whether the canvas's document is not yet in the file: it differs from the last read or write, or there is no file yet. */
+export function isUnsaved(s: Pick<ReviewState, 'savedDoc' | 'docVersion'>, doc: Datacenter): boolean {
+  return doc !== s.savedDoc || s.docVersion === null;
+}
+
 export function setDocFile(file: string): void {
   saveSession('docFile', file);
   useReview.setState({ docFile: file, docError: null, docNote: null });
@@ -102,7 +107,7 @@ export async function saveDocument(client: ApiClient): Promise<void> {
   const doc = useEditor.getState().doc;
   const file = s.docFile.trim();
   if (!file) throw new Error('no document file: name one first');
-  if (doc === s.savedDoc && s.docVersion !== null) return;
+  if (!isUnsaved(s, doc)) return;
   useReview.setState({ docBusy: 'saving', docError: null });
   try {
     const written = await client.call('doc.write', { file, document: doc, baseVersion: s.docVersion });
