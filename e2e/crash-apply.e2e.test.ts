@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { PlanView } from '../src/api/contract';
 import { journalPath, readJournal, unfinishedApply } from '../src/apply/journal';
+import { addLabHosts, removeLeftovers, vboxList } from './apply-fixture';
 import { dcodIn, spawnDcod } from './support/cli';
-import { currentLab, sshHost } from './support/lab';
+import { currentLab } from './support/lab';
 
 const SEED = Number(process.env.DCOD_CRASH_SEED ?? Date.now() % 1_000_000);
 const KILLS = Number(process.env.DCOD_CRASH_APPLY_KILLS ?? 8);
@@ -31,24 +32,16 @@ function documentText(memory: number): string {
   return stringify({ apiVersion: 'dcod.dev/v1', kind: 'Datacenter', metadata: { name: DC }, vms, placement: Object.fromEntries(vms.map((v, i) => [v.name, hosts[i % hosts.length]!])) });
 }
 
-async function vms(host: string): Promise<string[]> {
-  const r = await sshHost(host, 'VBoxManage list vms');
-  return [...r.stdout.matchAll(/^"(.*)" \{[0-9a-f-]+\}$/gm)].map((m) => m[1]!).sort();
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'dcod-crash-apply-'));
   file = path.join(dir, 'datacenter.yaml');
-  for (const name of hosts) {
-    const h = lab.hosts.find((x) => x.name === name)!;
-    const r = await dcod('hosts', 'add', h.name, h.address, '--user', lab.user, '--key', lab.keyPath);
-    expect(r.code, r.stderr).toBe(0);
-  }
+  await addLabHosts(dcod, hosts);
 });
 
 afterAll(async () => {
   await dcod('destroy', '-f', file, '--yes').catch(() => undefined);
-  for (const h of hosts) await sshHost(h, `cd "$HOME/VirtualBox VMs" 2>/dev/null && rm -rf dcod/${DC} dcod-${DC}*`).catch(() => undefined);
+  // A killed apply may leave a half-made VM that `destroy` can't see: removeLeftovers finds it by its group.
+  for (const h of hosts) await removeLeftovers(h, DC).catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -84,7 +77,7 @@ describe('dcod apply killed with SIGKILL', () => {
       const plan = JSON.parse((await dcod('plan', '-f', file, '--json')).stdout) as PlanView;
       expect(plan.plan.operations.filter((o) => o.action !== 'noop')).toEqual([]);
       expect(unfinishedApply(await readJournal(journalPath(file, DC)))).toBeUndefined();
-      for (const [n, h] of hosts.entries()) expect(await vms(h)).toEqual(['cvm1', 'cvm2', 'cvm3', 'cvm4'].filter((_, k) => k % hosts.length === n));
+      for (const [n, h] of hosts.entries()) expect(await vboxList(h, 'vms')).toEqual(['cvm1', 'cvm2', 'cvm3', 'cvm4'].filter((_, k) => k % hosts.length === n));
       converged++;
     }
     console.log(`[crash-apply] ${KILLS} kill -9s of dcod apply: ${unfinished} left the journal showing an unfinished apply, ${converged} converged on the next apply, document untouched every time`);
