@@ -17,7 +17,7 @@ import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { DcodError } from '../errors';
 import { readRecords, recorder, type BundleTarget } from './bundle-target';
 import { fileSink } from './file-sink';
-import { BundleManifest, MANIFEST, type BundleFile } from './manifest';
+import { MANIFEST, manifestText, type BundleFile } from './manifest';
 import { hashFile } from './remote-files';
 import { BLOCK, END_OF_ARCHIVE, padded, parseTarHeader, tarHeader } from './tar';
 
@@ -138,7 +138,7 @@ export async function archiveTarget(file: string): Promise<BundleTarget> {
     },
     async finish(m) {
       for (const k of [...kept.keys()]) await replace(k); // files of an earlier run this document no longer has
-      const data = Buffer.from(`${JSON.stringify(BundleManifest.parse(m), null, 2)}\n`);
+      const data = Buffer.from(manifestText(m));
       const header = next;
       const end = header + BLOCK + padded(data.length);
       await writeHeader(MANIFEST, header, data.length);

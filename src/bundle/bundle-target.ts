@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fsx/atomic';
 import { fileSink } from './file-sink';
-import { bundlePath, PROGRESS, writeManifest, type BundleFile, type BundleManifest } from './manifest';
+import { bundlePath, MANIFEST, manifestText, PROGRESS, type BundleFile, type BundleManifest } from './manifest';
 import { hashFile, type Landing } from './remote-files';
 
 export interface BundleTarget {
@@ -76,7 +76,7 @@ export async function folderTarget(dir: string): Promise<BundleTarget> {
       return { path: rel, ...(await hashFile(file)) };
     },
     async finish(m) {
-      await writeManifest(dir, m);
+      await writeFileAtomic(path.join(dir, MANIFEST), manifestText(m));
       await rm(progress, { force: true });
     },
     close: async () => undefined,

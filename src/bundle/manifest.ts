@@ -9,7 +9,6 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DcodError } from '../errors';
-import { writeFileAtomic } from '../fsx/atomic';
 import { Name } from '../model/document';
 
 export const BUNDLE_FORMAT = 'dcod-bundle/1';
@@ -65,6 +64,5 @@ export function parseManifest(text: string, where: string): BundleManifest {
   return parsed.data;
 }
 
-export async function writeManifest(dir: string, m: BundleManifest): Promise<void> {
-  await writeFileAtomic(path.join(dir, MANIFEST), `${JSON.stringify(BundleManifest.parse(m), null, 2)}\n`);
-}
+/** The manifest as a bundle holds it (checked first), in a folder and in an archive alike. */
+export const manifestText = (m: BundleManifest): string => `${JSON.stringify(BundleManifest.parse(m), null, 2)}\n`;
