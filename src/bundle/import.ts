@@ -18,7 +18,7 @@ import * as cmd from '../vbox/commands';
 import { parseShowVmInfo } from '../vbox/showvminfo';
 import { ovaDisks } from './export';
 import { openBundle, readBundleText, verifyBundle, type BundleSource } from './bundle-source';
-import { placeVms, remapVnis } from './placement';
+import { CPU_OVERCOMMIT, placeVms, remapVnis } from './placement';
 import { ProgressMeter, type BundleProgress } from './progress';
 import { upload } from './remote-files';
 
@@ -75,7 +75,10 @@ export async function planImport(access: HostAccess, bundle: string, opts: Impor
   const ovaBytes = new Map(manifest.vms.map((v) => [v.name, manifest.files.find((f) => f.path === v.ova)?.bytes ?? 0]));
   const { placement, unplaced } = placeVms(
     doc.vms.map((vm) => ({ vm, diskMb: Math.ceil((ovaBytes.get(vm.name) ?? 0) / 2 ** 20) * 2 })),
-    usable.map((o) => ({ host: o.host, cpus: Math.max((o.hostInfo!.processorCount ?? 1) - Math.ceil(taken(o).cpus / 4), 1), memoryMb: o.hostInfo!.memoryAvailableMb ?? (o.hostInfo!.memorySizeMb ?? 0) - taken(o).mem })),
+    usable.map((o) => {
+      const used = taken(o);
+      return { host: o.host, cpus: Math.max((o.hostInfo!.processorCount ?? 1) - Math.ceil(used.cpus / CPU_OVERCOMMIT), 1), memoryMb: o.hostInfo!.memoryAvailableMb ?? (o.hostInfo!.memorySizeMb ?? 0) - used.mem };
+    }),
   );
   if (unplaced.length) throw new DcodError('INVALID_STATE', `the bundle does not fit on these hosts:\n${unplaced.map((u) => `  VM ${u.vm}: ${u.reason}`).join('\n')}`);
   const remap = remapVnis(doc.switches.map((s) => s.vni), vnisInUse(usable));
