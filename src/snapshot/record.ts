@@ -63,7 +63,13 @@ export async function readRecord(documentFile: string, datacenter: string, name:
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new DcodError(err.code === 'ENOENT' ? 'NOT_FOUND' : 'FILE_ERROR', `datacenter ${datacenter} has no snapshot ${name} (${file}: ${err.code ?? err.message})`);
   });
-  const parsed = SnapshotRecord.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new DcodError('FILE_ERROR', `snapshot record ${file} is damaged: not JSON`);
+  }
+  const parsed = SnapshotRecord.safeParse(json);
   if (!parsed.success) throw new DcodError('FILE_ERROR', `snapshot record ${file} is damaged: ${parsed.error.issues[0]?.message ?? 'unreadable'}`);
   return parsed.data;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import type { InventoryHost } from '../inventory/schema';
 import { canonicalYaml } from '../model/document-file';
 import { doc } from '../model/document.testkit';
 import { observedHost, observedVm } from '../plan/observed.testkit';
+import { snapshotFolder } from './record';
 import { SnapshotService } from './snapshot-service';
 
 const hosts: InventoryHost[] = ['h1', 'h2'].map((name) => ({ name, address: name, port: 22, os: 'linux', user: 'u', auth: { method: 'agent' } }));
@@ -78,5 +79,12 @@ describe('SnapshotService', () => {
     expect(calls.filter((c) => c.includes(uuidOf('a'))).map((c) => c.split(' ')[2])).toEqual(['controlvm', 'snapshot', 'startvm']);
     expect(calls.filter((c) => c.includes(uuidOf('c'))).map((c) => c.split(' ')[2])).toEqual(['snapshot']);
     expect(await readFile(file, 'utf8')).toBe(canonicalYaml(dcDoc));
+  });
+
+  it('calls a record that is not JSON damaged (FILE_ERROR), naming the file', async () => {
+    const folder = snapshotFolder(file, dcDoc.metadata.name);
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, 'cut.json'), '{"name": "cut", "da');
+    await expect(new SnapshotService(fakeAccess().access).list(file)).rejects.toMatchObject({ code: 'FILE_ERROR', message: expect.stringMatching(/cut\.json is damaged: not JSON$/) });
   });
 });
