@@ -6,9 +6,8 @@ import { HostPool } from '../hosts/pool';
 import { MemoryKeychain, type Keychain } from '../secrets/keychain';
 import { KnownHosts } from '../ssh/known-hosts';
 import { version } from '../version';
-import { DcodError } from '../errors';
 // Documents, plans and apply:
-import { ApplyService } from '../apply/apply-service';
+import { ApplyService, hostsByName } from '../apply/apply-service';
 import { applyPlan } from '../apply/engine';
 import { PlanStore } from '../apply/plan-store';
 import { loadInventory } from '../inventory/inventory';
@@ -125,20 +124,14 @@ export async function createService(opts: CoreOptions = {}): Promise<Core> {
     intervalMs: opts.overlayWatchdogMs ?? 0,
     refresh,
     plan: planner,
-    execute: async (plan) => {
-      const hostsByName = new Map((await inventory()).map((h) => [h.name, h]));
-      return applyPlan(plan, {
+    execute: async (plan) =>
+      applyPlan(plan, {
         planId: `watchdog-${Date.now()}`,
         docVersion: '',
-        runnerFor: async (name) => {
-          const host = hostsByName.get(name);
-          if (!host) throw new DcodError('NOT_FOUND', `host ${name} is not in the inventory any more`);
-          return pool.runnerFor(host);
-        },
+        ...hostsByName(await inventory(), (host) => pool.runnerFor(host)),
         runnerForProxy,
-        vboxmanageFor: (name) => hostsByName.get(name)?.vboxmanage,
-      });
-    },
+        ...(opts.commandIdleMs ? { idleTimeoutMs: opts.commandIdleMs } : {}),
+      }),
     log: (level, source, message) => activity.add(level, source, message),
   });
   if (opts.overlayWatchdogMs) watchdog.start();

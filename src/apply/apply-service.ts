@@ -14,10 +14,23 @@ import type { DriftItem } from '../plan/drift';
 import type { Action, Operation, Plan, ResourceRef, Target } from '../plan/plan';
 import { modifyVm, setExtraData, vniOfIntnet } from '../vbox/commands';
 import { acquireApplyLock } from './apply-lock';
-import { applyPlan, type ApplyResult } from './engine';
+import { applyPlan, type ApplyOptions, type ApplyResult } from './engine';
 import { doneOperations, journalPath, JournalWriter, lastOutcomes, readJournal, unfinishedApply, type UnfinishedApply } from './journal';
 import { planIdOf, PlanStore, type StoredPlan } from './plan-store';
 import { resourceStatus, type ResourceStatus } from './status';
+
+/** How the engine reaches a plan's hosts by name: through the inventory as it is now. */
+export function hostsByName(hosts: readonly InventoryHost[], runnerFor: (host: InventoryHost) => Promise<HostRunner>): Pick<ApplyOptions, 'runnerFor' | 'vboxmanageFor'> {
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  return {
+    runnerFor: async (name) => {
+      const host = byName.get(name);
+      if (!host) throw new DcodError('NOT_FOUND', `host ${name} is not in the inventory any more`);
+      return runnerFor(host);
+    },
+    vboxmanageFor: (name) => byName.get(name)?.vboxmanage,
+  };
+}
 
 /** `plan(desired, observed)`: pure, no I/O (src/plan/planner.ts). */
 export type Planner = (desired: Datacenter, observed: readonly ObservedHost[]) => Plan;
@@ -160,7 +173,6 @@ export class ApplyService {
       await this.plans.persist(stored);
       const file = journalPath(stored.file, datacenter);
       const alreadyDone = doneOperations(await readJournal(file), planId);
-      const inventory = new Map((await this.deps.inventory()).map((h) => [h.name, h]));
       const journal = await JournalWriter.open(file);
       const progress = (op: Operation, state: ApplyProgress['state'], extra: Partial<ApplyProgress> = {}) =>
         this.deps.onProgress?.({
@@ -173,12 +185,7 @@ export class ApplyService {
           docVersion: stored.docVersion,
           journal,
           alreadyDone,
-          runnerFor: async (name) => {
-            const host = inventory.get(name);
-            if (!host) throw new DcodError('NOT_FOUND', `host ${name} is not in the inventory any more`);
-            return this.deps.runnerFor(host);
-          },
-          vboxmanageFor: (name) => inventory.get(name)?.vboxmanage,
+          ...hostsByName(await this.deps.inventory(), this.deps.runnerFor),
           ...(this.deps.commandIdleMs ? { idleTimeoutMs: this.deps.commandIdleMs } : {}),
           ...(this.deps.runnerForProxy ? { runnerForProxy: this.deps.runnerForProxy } : {}),
           hooks: {
