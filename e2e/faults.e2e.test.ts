@@ -22,10 +22,10 @@ import { inProcessClient } from '../src/api/client';
 import type { PlanView } from '../src/api/contract';
 import { createService } from '../src/api/service';
 import type { DatacenterInput } from '../src/model/document';
-import { addLabHosts } from './apply-fixture';
+import { addLabHosts, removeLeftovers } from './apply-fixture';
 import { dcodIn } from './support/cli';
 import { FAULT_KINDS, injectFault, type Fault, type FaultKind } from './support/faults';
-import { currentLab, sshHost } from './support/lab';
+import { currentLab } from './support/lab';
 import { fdbLeaks, hostLeaks } from './support/leaks';
 
 const SEED = Number(process.env.DCOD_FAULT_SEED ?? Date.now() % 1_000_000);
@@ -100,7 +100,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dcod('destroy', '-f', file, '--yes').catch(() => undefined);
-  for (const h of HOSTS) await sshHost(h, `cd "$HOME/VirtualBox VMs" 2>/dev/null && rm -rf dcod/${DC} dcod-${DC}*`).catch(() => undefined);
+  // An apply cut by a fault may leave a half-made VM that `destroy` can't see: removeLeftovers finds it by its group.
+  for (const h of HOSTS) await removeLeftovers(h, DC).catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
 
