@@ -29,7 +29,7 @@ import { createService, type Core } from '../src/api/service';
 import type { DatacenterInput } from '../src/model/document';
 import { addLabHosts, removeLeftovers } from './apply-fixture';
 import { dcodIn } from './support/cli';
-import { injectFault, type Fault, type FaultKind } from './support/faults';
+import { faultKindsFromEnv, injectFault, type Fault, type FaultKind } from './support/faults';
 import { currentLab, sshHost } from './support/lab';
 import { fdbLeaks, hostLeaks, processLeaks, samplersPerHost } from './support/leaks';
 import { until } from './support/until';
@@ -37,7 +37,7 @@ import { until } from './support/until';
 const SEED = Number(process.env.DCOD_FAULT_SEED ?? Date.now() % 1_000_000);
 const SCENARIOS = Number(process.env.DCOD_STREAM_FAULT_SCENARIOS ?? 5);
 const STREAM_KINDS = ['sshd-kill', 'link-down', 'packet-loss', 'vboxmanage-fails', 'vm-killed'] as const satisfies readonly FaultKind[];
-const KINDS = (process.env.DCOD_FAULT_KINDS?.split(',') ?? STREAM_KINDS) as FaultKind[];
+const KINDS = faultKindsFromEnv(STREAM_KINDS);
 const DC = 'fstream';
 const HOSTS = ['h1', 'h2', 'h3'] as const;
 /** Bytes of data in each VM's volume: an export moves each twice (in the VM's OVA and as the volume). */

@@ -24,7 +24,7 @@ import { createService } from '../src/api/service';
 import type { DatacenterInput } from '../src/model/document';
 import { addLabHosts, removeLeftovers } from './apply-fixture';
 import { dcodIn } from './support/cli';
-import { FAULT_KINDS, injectFault, type Fault, type FaultKind } from './support/faults';
+import { FAULT_KINDS, faultKindsFromEnv, injectFault, type Fault, type FaultKind } from './support/faults';
 import { currentLab } from './support/lab';
 import { fdbLeaks, hostLeaks } from './support/leaks';
 
@@ -50,8 +50,7 @@ const EXPECTED_CODES: Record<FaultKind, readonly string[]> = {
   'vm-killed': ['VBOX_ERROR', 'INVALID_STATE', 'VM_NOT_FOUND', 'COMMAND_FAILED', 'HOST_UNREACHABLE'],
 };
 
-/** `DCOD_FAULT_KINDS=vm-killed,link-down` limits the kinds drawn (to replay or study one). */
-const KINDS = (process.env.DCOD_FAULT_KINDS?.split(',') ?? FAULT_KINDS) as FaultKind[];
+const KINDS = faultKindsFromEnv(FAULT_KINDS);
 
 /** An apply's host command silent this long is hung (the core's default is 10 min). */
 const COMMAND_IDLE_MS = 15_000;

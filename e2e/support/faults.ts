@@ -15,6 +15,15 @@ import type { LabHost, LabInfo } from './lab';
 export const FAULT_KINDS = ['sshd-kill', 'link-down', 'packet-loss', 'vboxmanage-fails', 'vboxmanage-hangs', 'vm-killed'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** The kinds a suite draws from: `DCOD_FAULT_KINDS=vm-killed,link-down` narrows `all` (to replay or study one); a kind not in `all` is refused. */
+export function faultKindsFromEnv<K extends FaultKind>(all: readonly K[]): K[] {
+  const named = process.env.DCOD_FAULT_KINDS?.split(',').map((k) => k.trim());
+  if (!named) return [...all];
+  const unknown = named.filter((k) => !(all as readonly string[]).includes(k));
+  if (unknown.length) throw new Error(`DCOD_FAULT_KINDS: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not one of ${all.join(', ')}`);
+  return named as K[];
+}
+
 export interface Fault {
   readonly kind: FaultKind;
   readonly host: string;
