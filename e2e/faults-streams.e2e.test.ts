@@ -34,7 +34,8 @@ import { currentLab, sshHost } from './support/lab';
 import { fdbLeaks, hostLeaks, processLeaks, samplersPerHost } from './support/leaks';
 import { until } from './support/until';
 
-const SEED = Number(process.env.DCOD_FAULT_SEED ?? Date.now() % 1_000_000);
+/** Fixed, so a run replays exactly and CI's verdict is the code's; `DCOD_FAULT_SEED` explores others. */
+const SEED = Number(process.env.DCOD_FAULT_SEED ?? 747912);
 const SCENARIOS = Number(process.env.DCOD_STREAM_FAULT_SCENARIOS ?? 5);
 const STREAM_KINDS = ['sshd-kill', 'link-down', 'packet-loss', 'vboxmanage-fails', 'vm-killed'] as const satisfies readonly FaultKind[];
 const KINDS = faultKindsFromEnv(STREAM_KINDS);

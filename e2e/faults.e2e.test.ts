@@ -28,7 +28,8 @@ import { FAULT_KINDS, faultKindsFromEnv, injectFault, type Fault, type FaultKind
 import { currentLab } from './support/lab';
 import { fdbLeaks, hostLeaks } from './support/leaks';
 
-const SEED = Number(process.env.DCOD_FAULT_SEED ?? Date.now() % 1_000_000);
+/** Fixed, so a run replays exactly and CI's verdict is the code's; `DCOD_FAULT_SEED` explores others. */
+const SEED = Number(process.env.DCOD_FAULT_SEED ?? 20261122);
 const SCENARIOS = Number(process.env.DCOD_FAULT_SCENARIOS ?? 8);
 const DC = 'fault';
 const HOSTS = ['h1', 'h2', 'h3'] as const;
