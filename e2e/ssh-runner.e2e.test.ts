@@ -91,6 +91,27 @@ describe('SshRunner against a real sshd', () => {
     }
   });
 
+  it('times out a command sent on a connection whose peer vanished, and the next command connects afresh', async () => {
+    const r = await connect(password);
+    try {
+      expect((await r.run(['true'])).code).toBe(0);
+      const cut = injectFault(lab, 'link-down', host.name);
+      let failed: unknown;
+      try {
+        // The channel's opening is never answered; SSH's keepalive would need ~30 s to notice.
+        const started = performance.now();
+        failed = await r.run(['true'], { timeoutMs: 1500 }).catch((err: unknown) => err);
+        expect(performance.now() - started).toBeLessThan(4_000);
+      } finally {
+        await cut.clear();
+      }
+      expect(failed).toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('did not finish within 1500 ms') });
+      expect((await r.run(['echo', 'back'], { timeoutMs: 15_000 })).stdout).toBe('back\n');
+    } finally {
+      await r.close();
+    }
+  });
+
   it('reports an unreachable host as HOST_UNREACHABLE, retryable', async () => {
     const r = new SshRunner({ host: lab.gateway, port: 22, username: lab.user, auth: password, shell: 'posix' }, { knownHosts: await KnownHosts.open(undefined), connectAttempts: 2, backoffMs: 50 });
     await expect(r.run(['true'])).rejects.toMatchObject({ code: 'HOST_UNREACHABLE', retryable: true });

@@ -3,7 +3,7 @@ import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { Semaphore } from '../concurrency/semaphore';
 import { DcodError, type ErrorCode } from '../errors';
-import { execDeadline } from '../hosts/deadline';
+import { execDeadline, type Deadline } from '../hosts/deadline';
 import { STOP_GRACE_MS, type ExecOptions, type ExecResult, type ExecStream, type HostShell, type StreamHandlers, type StreamingRunner } from '../hosts/runner';
 import { quoteArgv } from '../shell/argv';
 import type { KnownHosts } from './known-hosts';
@@ -66,11 +66,35 @@ export class SshRunner implements StreamingRunner {
     return this.exec(quoteArgv(this.shell, argv), opts);
   }
 
+  /**
+   * The deadline runs from the moment the command has a channel slot: a connection that went dead without
+   * SSH noticing yet (its keepalive needs ~30 s) never answers the channel's opening, and that wait counts.
+   */
   exec(commandLine: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    return this.channels.use(async () => {
-      const { client } = await this.connected();
-      return execOn(client, commandLine, opts, this.label);
-    });
+    return this.channels.use(
+      () =>
+        new Promise<ExecResult>((resolve, reject) => {
+          let expired = false;
+          let conn: Connected | undefined;
+          let channel: ClientChannel | undefined;
+          const connection = this.connected();
+          const deadline = execDeadline(opts, this.label, (err) => {
+            expired = true;
+            if (channel) channel.close();
+            else if (conn) {
+              // A connection that could not even open a channel in all that time is dead: the next command reconnects.
+              if (this.connection === connection) this.connection = undefined;
+              conn.sock.destroy();
+            }
+            reject(err);
+          });
+          const opened = (ch: ClientChannel) => (expired ? ch.close() : (channel = ch));
+          connection
+            .then((c) => execOn((conn = c).client, commandLine, opts, this.label, deadline, opened))
+            .then(resolve, reject)
+            .finally(() => deadline.clear());
+        }),
+    );
   }
 
   /**
@@ -219,6 +243,9 @@ export class SshRunner implements StreamingRunner {
 
     return new Promise<Connected>((resolve, reject) => {
       const closed = new Promise<void>((done) => client.once('close', () => done()));
+      // ssh2 says nothing when the server goes away after its banner but before login is done (its sshd
+      // killed or restarting): without this the connection would stay pending, and every command with it.
+      void closed.then(() => reject(keyProblem ?? new DcodError('HOST_UNREACHABLE', `${this.label}: the connection closed before the SSH login finished`, { retryable: true })));
       client.once('ready', () => {
         client.on('error', () => {}); // a later error is followed by 'close', handled below
         void closed.then(() => {
@@ -254,19 +281,25 @@ function classifyConnectError(err: Error & { level?: string; code?: string }, la
   return say('HOST_UNREACHABLE', err.message, true);
 }
 
-function execOn(client: ssh2.Client, commandLine: string, opts: ExecOptions, label: string): Promise<ExecResult> {
-  return new Promise<ExecResult>((resolve, reject) => {
-    client.exec(commandLine, (err, stream: ClientChannel) => {
-      if (err) {
-        reject(new DcodError('HOST_UNREACHABLE', `${label}: could not open a command channel: ${err.message}`, { cause: err }));
-        return;
-      }
+/**
+ * Opens a command channel and hands it to `use` in the same tick, before any of its events can fire.
+ * ssh2 throws rather than calls back when the connection went in the meantime; both are a refusal.
+ */
+function openChannel(client: ssh2.Client, commandLine: string, label: string, reject: (err: DcodError) => void, use: (stream: ClientChannel) => void): void {
+  const refused = (err: Error) => reject(new DcodError('HOST_UNREACHABLE', `${label}: could not open a command channel: ${err.message}`, { cause: err }));
+  try {
+    client.exec(commandLine, (err, stream) => (err ? refused(err) : use(stream)));
+  } catch (err) {
+    refused(err as Error);
+  }
+}
+
+function execOn(client: ssh2.Client, commandLine: string, opts: ExecOptions, label: string, deadline: Deadline, onOpen: (stream: ClientChannel) => void): Promise<ExecResult> {
+  return new Promise<ExecResult>((resolve, reject) =>
+    openChannel(client, commandLine, label, reject, (stream) => {
+      onOpen(stream);
       const out: Buffer[] = [];
       const errOut: Buffer[] = [];
-      const deadline = execDeadline(opts, label, (err) => {
-        stream.close();
-        reject(err);
-      });
       stream.on('data', (chunk: Buffer) => {
         deadline.touch();
         out.push(chunk);
@@ -286,8 +319,8 @@ function execOn(client: ssh2.Client, commandLine: string, opts: ExecOptions, lab
       });
       if (opts.stdin !== undefined) stream.end(opts.stdin);
       else stream.end();
-    });
-  });
+    }),
+  );
 }
 
 /**
@@ -303,12 +336,8 @@ function streamOn(
   onOpen: (channel: ClientChannel) => void,
   stopping: () => boolean,
 ): Promise<{ code: number | null }> {
-  return new Promise((resolve, reject) => {
-    client.exec(commandLine, (err, stream: ClientChannel) => {
-      if (err) {
-        reject(new DcodError('HOST_UNREACHABLE', `${label}: could not open a command channel: ${err.message}`, { cause: err }));
-        return;
-      }
+  return new Promise((resolve, reject) =>
+    openChannel(client, commandLine, label, reject, (stream) => {
       let exit: { code: number | null } | undefined;
       stream.on('exit', (code: number | null) => (exit = { code: typeof code === 'number' ? code : null }));
       stream.on('data', (chunk: Buffer) => handlers.onStdout(chunk));
@@ -320,8 +349,8 @@ function streamOn(
         else reject(new DcodError('HOST_UNREACHABLE', `${label}: the connection dropped while the command was streaming`));
       });
       onOpen(stream);
-    });
-  });
+    }),
+  );
 }
 
 /**
