@@ -43,8 +43,13 @@ export async function exportBundle(access: HostAccess, file: string, out: string
   const doc = loaded.document;
   const dc = doc.metadata.name;
   const meter = new ProgressMeter('export', (p) => opts.onProgress?.(p));
+  // The user's cancel, or the first job to fail: either stops every host's work at its next step or chunk.
+  const stop = new AbortController();
+  const cancelled = () => new DcodError('BAD_REQUEST', 'export cancelled: run it again to resume', { retryable: true });
+  if (opts.signal?.aborted) throw cancelled();
+  opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   meter.report('reading');
-  const [inventory, observed] = await Promise.all([access.inventory(), access.refresh()]);
+  const [inventory, observed] = await untilAborted(Promise.all([access.inventory(), access.refresh()]), stop.signal, cancelled);
   const where = datacenterVms(observed, dc);
   const missing = doc.vms.filter((v) => !where.has(v.name)).map((v) => v.name);
   const volumeHost = new Map<string, { host: string; path: string }>();
@@ -82,7 +87,7 @@ export async function exportBundle(access: HostAccess, file: string, out: string
         meter.expect(bytes);
         return target.land(rel, bytes);
       },
-      { onBytes: (n) => meter.add(n, 'downloading', rel), ...(opts.signal ? { signal: opts.signal } : {}) },
+      { onBytes: (n) => meter.add(n, 'downloading', rel), signal: stop.signal },
     );
     files.push({ path: rel, ...got });
   };
@@ -121,12 +126,13 @@ export async function exportBundle(access: HostAccess, file: string, out: string
         const remote = joinHostPath(folder, `dcod-export-${dc}-${v.name}.ova`);
         meter.report('exporting', v.name);
         const runner = await access.runnerFor(h);
-        await runner.run(['rm', '-f', '--', remote]);
-        await vboxOn(access, h, cmd.exportVm(vm.uuid, remote), 'VBoxManage export');
+        await runner.run(['rm', '-f', '--', remote], { signal: stop.signal });
+        await vboxOn(access, h, cmd.exportVm(vm.uuid, remote), 'VBoxManage export', { signal: stop.signal });
         try {
           await fetch(runner, remote, rel);
         } finally {
-          await runner.run(['rm', '-f', '--', remote]).catch(() => undefined);
+          // Bounded: after a cut link the host may never answer, and the failure must not wait for it.
+          await runner.run(['rm', '-f', '--', remote], { timeoutMs: 30_000 }).catch(() => undefined);
         }
       });
     }
@@ -140,14 +146,26 @@ export async function exportBundle(access: HostAccess, file: string, out: string
         await fetch(await access.runnerFor(hostNamed(inventory, src.host)), src.path, rel);
       });
     }
+    // Every host's work has ended before the export does: nothing writes into the bundle after it is
+    // closed, and a re-run never races a download still under way.
+    let failure: unknown;
     await Promise.all(
       [...jobs.values()].map(async (list) => {
         for (const job of list) {
-          if (opts.signal?.aborted) throw new DcodError('BAD_REQUEST', 'export cancelled: run it again to resume', { retryable: true });
-          await job();
+          if (stop.signal.aborted) return;
+          try {
+            await job();
+          } catch (err) {
+            // What failed because of the stop is not news; the first failure (or the cancel) is.
+            if (!stop.signal.aborted) failure = err;
+            stop.abort();
+            return;
+          }
         }
       }),
     );
+    if (failure !== undefined) throw failure;
+    if (stop.signal.aborted) throw cancelled();
     const manifest: BundleManifest = { format: BUNDLE_FORMAT, datacenter: dc, createdAt: new Date().toISOString(), document: DOCUMENT, vms, volumes, files: files.sort((a, b) => a.path.localeCompare(b.path)) };
     await target.finish(manifest);
     meter.report('done');
@@ -155,4 +173,14 @@ export async function exportBundle(access: HostAccess, file: string, out: string
   } finally {
     await target.close();
   }
+}
+
+/** `work`, or the error `aborted` makes as soon as `signal` aborts (the work is left to end by itself: it only reads). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal, aborted: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(aborted());
+    if (signal.aborted) abort();
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }

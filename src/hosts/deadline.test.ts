@@ -48,4 +48,20 @@ describe('execDeadline', () => {
     vi.advanceTimersByTime(100);
     expect(expired).toEqual([]);
   });
+
+  it('gives a command up when its signal aborts, once, and a cleared deadline ignores the abort', async () => {
+    const expired: DcodError[] = [];
+    const ctl = new AbortController();
+    execDeadline({ signal: ctl.signal, timeoutMs: 1000 }, 'dcod@h1', (e) => expired.push(e));
+    const done = new AbortController();
+    execDeadline({ signal: done.signal }, 'dcod@h2', (e) => expired.push(e)).clear();
+    ctl.abort();
+    done.abort();
+    vi.advanceTimersByTime(5000);
+    expect(expired.map((e) => [e.code, e.message, e.retryable])).toEqual([['BAD_REQUEST', 'dcod@h1: cancelled', true]]);
+    // Already aborted when the command starts: it is given up at once.
+    execDeadline({ signal: ctl.signal }, 'dcod@h3', (e) => expired.push(e));
+    await Promise.resolve();
+    expect(expired.map((e) => e.message)).toEqual(['dcod@h1: cancelled', 'dcod@h3: cancelled']);
+  });
 });

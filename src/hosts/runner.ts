@@ -20,6 +20,11 @@ export interface ExecOptions {
    * hung VBoxManage does) may stay on the host.
    */
   readonly idleTimeoutMs?: number;
+  /**
+   * Gives the command up when aborted (BAD_REQUEST, "cancelled"), as a timeout would: its channel or
+   * process is closed, and what it had done on the host stays done.
+   */
+  readonly signal?: AbortSignal;
   /** Called with each chunk of stderr as it arrives (VBoxManage reports progress there). */
   readonly onStderr?: (chunk: string) => void;
 }

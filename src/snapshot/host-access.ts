@@ -20,9 +20,9 @@ export interface HostAccess {
 }
 
 /** Runs `VBoxManage argv` on a host; resolves its stdout, or throws what VirtualBox said (with `context`). */
-export async function vboxOn(access: HostAccess, host: InventoryHost, argv: Argv, context: string, opts: { timeoutMs?: number } = {}): Promise<string> {
+export async function vboxOn(access: HostAccess, host: InventoryHost, argv: Argv, context: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<string> {
   const runner = await access.runnerFor(host);
-  const res = await runner.run([host.vboxmanage ?? defaultVBoxManage(runner.shell), ...argv], { timeoutMs: opts.timeoutMs ?? 600_000 });
+  const res = await runner.run([host.vboxmanage ?? defaultVBoxManage(runner.shell), ...argv], { timeoutMs: opts.timeoutMs ?? 600_000, ...(opts.signal ? { signal: opts.signal } : {}) });
   if (res.code === 0) return res.stdout;
   const parsed = parseVBoxManageStderr(res.stderr);
   if (parsed.error) throw dcodErrorOf(parsed.error, [`host ${host.name}`, context]);
