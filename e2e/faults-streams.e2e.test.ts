@@ -34,8 +34,11 @@ import { currentLab, sshHost } from './support/lab';
 import { fdbLeaks, hostLeaks, processLeaks, samplersPerHost } from './support/leaks';
 import { until } from './support/until';
 
-/** Fixed, so a run replays exactly and CI's verdict is the code's; `DCOD_FAULT_SEED` explores others. */
-const SEED = Number(process.env.DCOD_FAULT_SEED ?? 747912);
+/**
+ * Fixed, so a run replays exactly and CI's verdict is the code's; `DCOD_FAULT_SEED` explores others.
+ * This one kills h1's sshd in the middle of the export's login: it once hung the export for good.
+ */
+const SEED = Number(process.env.DCOD_FAULT_SEED ?? 369765);
 const SCENARIOS = Number(process.env.DCOD_STREAM_FAULT_SCENARIOS ?? 5);
 const STREAM_KINDS = ['sshd-kill', 'link-down', 'packet-loss', 'vboxmanage-fails', 'vm-killed'] as const satisfies readonly FaultKind[];
 const KINDS = faultKindsFromEnv(STREAM_KINDS);
