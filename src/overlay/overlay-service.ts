@@ -70,7 +70,7 @@ export class OverlayService {
         const mac = vm.nics.find((n) => n.slot === UNDERLAY_SLOT)?.mac;
         if (vm.state !== 'running' || address === undefined || mac === undefined) return { dc, proxy: undefined };
         try {
-          const runner = await this.runner({ host, hostAddress: address, vmUuid: vm.uuid, underlayMac: mac });
+          const runner = await this.runner({ host, hostAddress: address, vmUuid: vm.uuid, underlayMac: mac }, vm.stateChangedMs);
           return { dc, proxy: await observeProxy(host, runner, { underlayMac: mac }) };
         } catch (err) {
           // No way to it at all (no interface on its LAN…): the plan shows it as unreadable.
@@ -107,13 +107,26 @@ export class OverlayService {
     const mac = vm.nics.find((n) => n.slot === UNDERLAY_SLOT)?.mac;
     if (mac === undefined) throw new DcodError('INVALID_STATE', `the overlay proxy on ${host} has no LAN NIC`);
     // Patient: the proxy may still be booting.
-    return this.runner({ host, hostAddress: inv.address, vmUuid: vm.uuid, underlayMac: mac }, 7);
+    return this.runner({ host, hostAddress: inv.address, vmUuid: vm.uuid, underlayMac: mac }, vm.stateChangedMs, 7);
   }
 
-  private async runner(target: ProxyTarget, attempts = 2): Promise<SshRunner> {
-    const id = `${target.vmUuid}/${target.underlayMac}/${attempts}`;
+  /**
+   * One runner per proxy boot (`bootedMs`: when VirtualBox last changed the VM's state, its start for a
+   * running VM). A proxy that crashed and was started again is another machine to SSH: a connection to
+   * its previous boot is dead, and would only be found so by keepalives half a minute later. Runners of
+   * that VM's earlier boots are closed.
+   */
+  private async runner(target: ProxyTarget, bootedMs: number | undefined, attempts = 2): Promise<SshRunner> {
+    const vm = `${target.vmUuid}/${target.underlayMac}/`;
+    const id = `${vm}${bootedMs ?? ''}/${attempts}`;
     const known = this.runners.get(id);
     if (known) return known;
+    for (const [other, r] of this.runners) {
+      if (other.startsWith(vm) && !other.startsWith(`${vm}${bootedMs ?? ''}/`)) {
+        this.runners.delete(other);
+        void r.close();
+      }
+    }
     const r = await proxyRunner(target, { key: this.key, knownHostsDir: path.join(this.deps.configDir, 'overlay', 'known_hosts'), connectAttempts: attempts });
     this.runners.set(id, r);
     return r;
