@@ -92,13 +92,21 @@ describe('the overlay watchdog', () => {
     // The namespace goes once its last process has died: the path is cut a moment after the kill.
     await until('the crash to cut w1 off from w2', async () => ((await pingOnce(w1, w2)) ? undefined : true), 10_000);
 
-    await until(`w1 to ping w2 again after the proxy of h2 crashed`, async () => ((await pingOnce(w1, w2)) ? true : undefined), WATCHDOG_MS + RESTORE_MS);
+    // The activity log says what the watchdog did: shown whole when the pings don't come back.
+    const log = () => core.activity.list(since);
+    const explained = (what: string) => `${what}; the activity log since the crash:\n${log().map((e) => `  ${e.time} ${e.level} ${e.source}: ${e.message}`).join('\n')}`;
+    await until(`w1 to ping w2 again after the proxy of h2 crashed`, async () => ((await pingOnce(w1, w2)) ? true : undefined), WATCHDOG_MS + RESTORE_MS).catch((err: Error) => {
+      throw new Error(explained(err.message));
+    });
     console.log(`[watchdog] pings resumed ${((Date.now() - crashed) / 1000).toFixed(1)} s after the proxy crashed (watchdog period ${WATCHDOG_MS / 1000} s)`);
-
-    const log = core.activity.list(since);
-    expect(log).toContainEqual(expect.objectContaining({ level: 'warn', source: 'h2/proxy', message: expect.stringMatching(/^watchdog: the overlay of wdog needs repair: start the overlay proxy on h2 \(it is aborted/) }));
-    expect(log).toContainEqual(expect.objectContaining({ level: 'info', message: expect.stringMatching(/^watchdog: restored the overlay of wdog \(\d+ done, 0 failed, 0 skipped\)$/) }));
+    // The pings come back once the proxy is configured; the repair's own end is logged a moment later.
+    await until('the watchdog to say how its repair ended', async () => (log().some((e) => /^watchdog: (restored|could not restore)/.test(e.message)) ? true : undefined), RESTORE_MS).catch((err: Error) => {
+      throw new Error(explained(err.message));
+    });
+    console.log(explained('[watchdog] done'));
+    expect(log()).toContainEqual(expect.objectContaining({ level: 'warn', source: 'h2/proxy', message: expect.stringMatching(/^watchdog: the overlay of wdog needs repair: start the overlay proxy on h2 \(it is aborted/) }));
+    expect(log()).toContainEqual(expect.objectContaining({ level: 'info', message: expect.stringMatching(/^watchdog: restored the overlay of wdog \(\d+ done, 0 failed, 0 skipped\)$/) }));
     // Only the proxy was touched: no apply ran, and h1's proxy had nothing to repair.
-    expect(log.filter((e) => e.source === 'h1/proxy')).toEqual([]);
+    expect(log().filter((e) => e.source === 'h1/proxy')).toEqual([]);
   });
 });
