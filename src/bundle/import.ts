@@ -139,6 +139,11 @@ export async function runImport(access: HostAccess, bundle: string, documentFile
           const vol = document.volumes.find((v) => v.name === vd.volume);
           const file = manifest.volumes.find((v) => v.name === vd.volume);
           if (!copy || !vol || !file) throw new DcodError('FILE_ERROR', `the bundle says disk ${vd.index} of VM ${name} is volume ${vd.volume}, but it is not there`);
+          // The port is the cross-check that this is the disk the export saw: swapping any other would put the
+          // volume in place of a system disk.
+          if (copy.port !== vd.port) {
+            throw new DcodError('FILE_ERROR', `the bundle says volume ${vd.volume} is disk ${vd.index} of VM ${name}, on port ${vd.port}, but VirtualBox imported that disk on port ${copy.port}: the OVA and the manifest disagree; export the datacenter again`);
+          }
           const target = volumePath(folder, dc, vol);
           await runner.run(['mkdir', '-p', '--', path.posix.dirname(target)]);
           await upload(runner, await source.locate(file.file), target, { onBytes: (n) => meter.add(n, 'uploading', file.file), ...(opts.signal ? { signal: opts.signal } : {}) });

@@ -25,7 +25,10 @@ export const BundleVm = z
   .object({
     name: Name,
     ova: z.string(),
-    /** Which of the OVA's disks (0-based, in its order) are the datacenter's volumes, by volume name. */
+    /**
+     * Which of the OVA's disks (0-based, in its order) are the datacenter's volumes, by volume name, and the
+     * controller port each was on: the import checks the disk it swaps for the volume is on that port.
+     */
     volumeDisks: z.array(z.object({ index: z.number().int().nonnegative(), volume: Name, port: z.number().int().nonnegative() }).strict()),
   })
   .strict();
