@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireApplyLock, applyLockPath } from './apply-lock';
+import { acquireApplyLock, applyLockHolder, applyLockPath } from './apply-lock';
 
 let dir: string;
 let doc: string;
@@ -62,5 +62,16 @@ describe('the apply lock', () => {
   it("can't tell whether another machine's holder lives, so refuses and says how to clear it", async () => {
     await heldBy(1, 'elsewhere');
     await expect(acquireApplyLock(doc, 'dc', 'mine')).rejects.toThrow(/pid 1 on elsewhere.*or remove .*dc\.lock if that apply is gone/);
+  });
+
+  it('tells who applies right now: a live holder, or another machine\'s; nobody for a dead holder or no lock', async () => {
+    expect(await applyLockHolder(doc, 'dc')).toBeUndefined();
+    const release = await acquireApplyLock(doc, 'dc', 'plan-one');
+    expect(await applyLockHolder(doc, 'dc')).toMatchObject({ pid: process.pid, planId: 'plan-one' });
+    await release();
+    await heldBy(spawnSync('true').pid);
+    expect(await applyLockHolder(doc, 'dc')).toBeUndefined();
+    await heldBy(1, 'elsewhere');
+    expect(await applyLockHolder(doc, 'dc')).toMatchObject({ pid: 1, host: 'elsewhere' });
   });
 });

@@ -64,6 +64,19 @@ async function takeOver(file: string, stale: LockHolder | 'unreadable'): Promise
   await unlink(aside).catch(() => undefined);
 }
 
+/** Who applies `datacenter` of `documentFile` right now, if anyone: a lock whose holder is gone says nobody. */
+export async function applyLockHolder(documentFile: string, datacenter: string): Promise<LockHolder | undefined> {
+  const holder = await readHolder(applyLockPath(documentFile, datacenter));
+  if (holder === undefined || holder === 'unreadable') return undefined;
+  return holder.host !== os.hostname() || alive(holder.pid) ? holder : undefined;
+}
+
+/** `dcod (pid 4242 on laptop2, plan 1a2b3c4d5e6f, since …)`: a lock holder, as messages name it. */
+export function describeHolder(holder: LockHolder): string {
+  const local = holder.host === os.hostname();
+  return `dcod (pid ${holder.pid}${local ? '' : ` on ${holder.host}`}${holder.planId ? `, plan ${holder.planId.slice(0, 12)}` : ''}${holder.since ? `, since ${holder.since}` : ''})`;
+}
+
 /**
  * Holds the apply lock of `datacenter` for the document `documentFile`; resolves its release, which
  * removes the lock only if it is still this holder's. Refuses (INVALID_STATE, retryable) while another
@@ -104,8 +117,7 @@ export async function acquireApplyLock(documentFile: string, datacenter: string,
       await takeOver(file, holder);
       continue;
     }
-    const who = `dcod (pid ${holder.pid}${local ? '' : ` on ${holder.host}`}${holder.planId ? `, plan ${holder.planId.slice(0, 12)}` : ''}${holder.since ? `, since ${holder.since}` : ''})`;
-    throw new DcodError('INVALID_STATE', `datacenter ${datacenter} is being applied by ${who}; wait for it to finish${local ? '' : `, or remove ${file} if that apply is gone`}`, { retryable: true });
+    throw new DcodError('INVALID_STATE', `datacenter ${datacenter} is being applied by ${describeHolder(holder)}; wait for it to finish${local ? '' : `, or remove ${file} if that apply is gone`}`, { retryable: true });
   }
   throw new DcodError('INVALID_STATE', `the apply lock ${file} keeps changing hands; try again`, { retryable: true });
 }

@@ -13,7 +13,7 @@ import { dcodGroup, EXTRA_DATACENTER, EXTRA_ROLE } from '../model/tags';
 import type { DriftItem } from '../plan/drift';
 import type { Action, Operation, Plan, ResourceRef, Target } from '../plan/plan';
 import { modifyVm, setExtraData, vniOfIntnet } from '../vbox/commands';
-import { acquireApplyLock } from './apply-lock';
+import { acquireApplyLock, applyLockHolder, type LockHolder } from './apply-lock';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './engine';
 import { doneOperations, journalPath, JournalWriter, lastOutcomes, readJournal, unfinishedApply, type UnfinishedApply } from './journal';
 import { planIdOf, PlanStore, type StoredPlan } from './plan-store';
@@ -74,6 +74,8 @@ export interface PlanView extends StoredPlan {
   readonly warnings: readonly LocatedDiagnostic[];
   /** An earlier apply of this document that never finished, if any: `apply.run` with its id resumes it. */
   readonly interrupted?: UnfinishedApply;
+  /** An apply of this datacenter under way right now (in this process or another): the plan may change when it ends. */
+  readonly applying?: LockHolder;
 }
 
 export interface StatusReport {
@@ -149,8 +151,11 @@ export class ApplyService {
     const body = { file: loaded.file, docVersion: loaded.version, destroy, plan, madeAt };
     const stored: StoredPlan = { planId: planIdOf(body), ...body };
     this.plans.remember(stored);
-    const interrupted = unfinishedApply(await readJournal(journalPath(loaded.file, plan.datacenter)));
-    return { view: { ...stored, hosts: observed.map(readout), warnings: loaded.diagnostics, ...(interrupted ? { interrupted } : {}) }, document: loaded.document, observed };
+    // An apply under way has an unfinished journal too: it is named as running, not as interrupted.
+    const applying = await applyLockHolder(loaded.file, plan.datacenter);
+    const interrupted = applying ? undefined : unfinishedApply(await readJournal(journalPath(loaded.file, plan.datacenter)));
+    const extra = { ...(interrupted ? { interrupted } : {}), ...(applying ? { applying } : {}) };
+    return { view: { ...stored, hosts: observed.map(readout), warnings: loaded.diagnostics, ...extra }, document: loaded.document, observed };
   }
 
   /**

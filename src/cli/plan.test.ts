@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../api/contract';
 import type { PlanView } from '../apply/apply-service';
@@ -46,6 +47,12 @@ describe('renderPlan', () => {
   it('says so when there is nothing to do, and warns about hosts it could not read', () => {
     const text = renderPlan(view([], { hosts: [{ host: 'h3', reachable: false, error: { code: 'HOST_UNREACHABLE', message: 'connection refused', retryable: true, context: [] } }] }));
     expect(text).toBe('warning: host h3 could not be read: connection refused\nNo changes: the hosts match /dc/datacenter.yaml.\n');
+  });
+
+  it('names an apply under way by its process and plan, instead of calling it unfinished', () => {
+    const text = renderPlan(view([], { applying: { pid: 4242, host: os.hostname(), planId: 'ab'.repeat(32), since: '2026-11-22T07:00:00.000Z' } }));
+    expect(text).toContain('note: dcod (pid 4242, plan abababababab, since 2026-11-22T07:00:00.000Z) is applying this datacenter right now');
+    expect(text).not.toContain('did not finish');
   });
 });
 

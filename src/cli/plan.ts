@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { PlanView } from '../apply/apply-service';
+import { describeHolder } from '../apply/apply-lock';
 import { commandText } from '../apply/engine';
 import { formatLocated } from '../model/document-file';
 import type { Action } from '../plan/plan';
@@ -19,6 +20,7 @@ export function renderPlan(view: PlanView, opts: { verbose?: boolean } = {}): st
     const i = view.interrupted;
     out.push(`note: an apply of this document (plan ${i.planId.slice(0, 12)}, ${i.done} of ${i.operations} operations done) did not finish; \`dcod apply --resume\` runs the rest of it, while this plan reads the hosts again`);
   }
+  if (view.applying) out.push(`note: ${describeHolder(view.applying)} is applying this datacenter right now; this plan reads the hosts as they are mid-way, and will change when that apply ends`);
   const ops = view.plan.operations.filter((op) => op.action !== 'noop');
   if (isEmpty(view.plan)) {
     out.push(`No changes: the hosts match ${view.file}${view.destroy ? ' (nothing of it is left to destroy)' : ''}.`);
