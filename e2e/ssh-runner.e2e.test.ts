@@ -112,6 +112,31 @@ describe('SshRunner against a real sshd', () => {
     }
   });
 
+  it('reads a command\'s output as a stream at the reader\'s pace, and a cancel ends it and frees its channel', async () => {
+    const r = await connect(password, 1);
+    // 16 MiB read slowly: SSH's window holds the host back, so the reader never holds more than it asks for.
+    const read = await r.readOutput('head -c 16777216 /dev/zero', async (stdout) => {
+      let bytes = 0;
+      for await (const piece of stdout) {
+        bytes += (piece as Buffer).length;
+        if (bytes % (4 << 20) < (piece as Buffer).length) await new Promise((res) => setTimeout(res, 20));
+      }
+      return bytes;
+    });
+    expect(read).toEqual({ value: 16 << 20, code: 0, stderr: '' });
+
+    const ctl = new AbortController();
+    const endless = r.readOutput('cat /dev/zero', async (stdout) => {
+      let bytes = 0;
+      for await (const piece of stdout) if ((bytes += (piece as Buffer).length) > 1 << 20) ctl.abort();
+      return bytes;
+    }, { signal: ctl.signal });
+    await expect(endless).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('cancelled') });
+    // The one channel is free again: the next command runs.
+    expect((await r.run(['echo', 'next'], { timeoutMs: 10_000 })).stdout).toBe('next\n');
+    await r.close();
+  });
+
   it('reports an unreachable host as HOST_UNREACHABLE, retryable', async () => {
     const r = new SshRunner({ host: lab.gateway, port: 22, username: lab.user, auth: password, shell: 'posix' }, { knownHosts: await KnownHosts.open(undefined), connectAttempts: 2, backoffMs: 50 });
     await expect(r.run(['true'])).rejects.toMatchObject({ code: 'HOST_UNREACHABLE', retryable: true });

@@ -13,8 +13,11 @@ import { pipeline } from 'node:stream/promises';
 import type { SFTPWrapper } from 'ssh2';
 import { DcodError } from '../errors';
 import type { HostRunner } from '../hosts/runner';
+import { quotePosixArg } from '../shell/quote';
+import type { SshRunner } from '../ssh/ssh-runner';
 import type { ChunkSink } from './file-sink';
 import { pipelinedCopy, type RandomReader } from './pipelined-copy';
+import { firstLine, streamCopy } from './stream-copy';
 
 interface RemoteFs {
   open(file: string): Promise<RandomReader>;
@@ -96,11 +99,54 @@ export interface Landing {
   commit(got: { bytes: number; sha256: string }): Promise<void>;
 }
 
+type OutputReader = HostRunner & Pick<SshRunner, 'readOutput'>;
+
+/** Whether a host's files can be read as one streamed command: a POSIX host over SSH. */
+function streams(runner: HostRunner): runner is OutputReader {
+  return runner.shell === 'posix' && typeof (runner as Partial<OutputReader>).readOutput === 'function';
+}
+
+/**
+ * A download as one command, `wc -c < F && exec cat < F`: its size on the first line, then its bytes. On a
+ * POSIX host over SSH this is what goes fastest: SFTP's request and reply per 32 KiB cost the connection
+ * (it runs in JavaScript here) about a third more CPU per byte (bench/export).
+ */
+async function streamedDownload(runner: OutputReader, from: string, land: (bytes: number) => Promise<Landing>, opts: CopyOptions): Promise<{ bytes: number; sha256: string }> {
+  const file = quotePosixArg(from);
+  let landing: Landing | undefined;
+  try {
+    const r = await runner.readOutput(
+      `wc -c < ${file} && exec cat < ${file}`,
+      async (stdout) => {
+        const line = await firstLine(stdout);
+        if (line === undefined) return undefined; // the file could not be read: the exit status and stderr say why
+        if (!/^\s*\d+\s*$/.test(line)) throw new DcodError('FILE_ERROR', `the host gave "${line.slice(0, 80)}" for the size of ${from}, not a number`);
+        landing = await land(Number(line));
+        await streamCopy(stdout, Number(line), landing.sink, opts.onBytes ? { onBytes: opts.onBytes } : {});
+        return true;
+      },
+      opts.signal ? { signal: opts.signal } : {},
+    );
+    if (r.code !== 0 || !r.value) throw new DcodError('FILE_ERROR', `downloading ${from}: ${r.stderr.trim() || `reading it ended with exit status ${r.code}`}`, { retryable: true });
+    const got = await landing!.sink.end();
+    await landing!.commit(got);
+    return got;
+  } catch (err) {
+    await landing?.sink.abort();
+    throw err;
+  }
+}
+
 /**
  * Copies a host's file to wherever `land` (told its size) puts it; resolves its size and SHA-256.
  * The landing is committed only once every byte is written.
  */
 export async function download(runner: HostRunner, from: string, land: (bytes: number) => Promise<Landing>, opts: CopyOptions = {}): Promise<{ bytes: number; sha256: string }> {
+  if (streams(runner)) {
+    return streamedDownload(runner, from, land, opts).catch((err: unknown) => {
+      throw copyError(err, `downloading ${from}`);
+    });
+  }
   return withHostFiles(runner, async (fs) => {
     const src = await fs.open(from);
     let whole = false;

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { PassThrough, type Readable } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { Semaphore } from '../concurrency/semaphore';
@@ -140,6 +141,59 @@ export class SshRunner implements StreamingRunner {
         clearTimeout(timer);
       },
     };
+  }
+
+  /**
+   * Runs a command whose stdout `consume` reads as a stream, with backpressure: while it does not read,
+   * SSH's window holds the host's side (a file download in constant memory). The command holds one of the
+   * `maxChannels` slots until it ended. Resolves `consume`'s value with the exit status and stderr; an abort
+   * of `signal` fails the read (BAD_REQUEST, cancelled), and so does a connection that dropped before the
+   * command said how it ended (HOST_UNREACHABLE), whatever `consume` made of the bytes it got.
+   */
+  readOutput<T>(commandLine: string, consume: (stdout: Readable) => Promise<T>, opts: { signal?: AbortSignal } = {}): Promise<{ value: T; code: number | null; stderr: string }> {
+    return this.channels.use(async () => {
+      const { client } = await this.connected();
+      let stderr = '';
+      let exited = false;
+      let code: number | null = null;
+      let dropped = false;
+      const onDrop = () => (dropped = true);
+      client.once('close', onDrop);
+      let closed: Promise<void> = Promise.resolve();
+      try {
+        const stream = await new Promise<ClientChannel>((resolve, reject) =>
+          openChannel(client, commandLine, this.label, reject, (ch) => {
+            ch.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+            ch.on('exit', (c: unknown) => {
+              exited = true;
+              code = typeof c === 'number' ? c : null;
+            });
+            closed = new Promise((done) => ch.once('close', () => done()));
+            resolve(ch);
+          }),
+        );
+        // What `consume` reads: a pass-through, since ssh2's channel ignores the error destroy() is given.
+        const out = stream.pipe(new PassThrough({ highWaterMark: 1 << 20 }));
+        stream.on('error', (err: Error) => out.destroy(new DcodError('HOST_UNREACHABLE', `${this.label}: ${err.message}`, { cause: err })));
+        const cancel = () => out.destroy(new DcodError('BAD_REQUEST', `${this.label}: cancelled`, { retryable: true }));
+        if (opts.signal?.aborted) cancel();
+        opts.signal?.addEventListener('abort', cancel, { once: true });
+        const lost = () => new DcodError('HOST_UNREACHABLE', `${this.label}: the connection dropped while the command's output was read`, { retryable: true });
+        try {
+          const value = await consume(out);
+          await closed;
+          if (dropped && !exited) throw lost();
+          return { value, code, stderr };
+        } catch (err) {
+          stream.close();
+          throw dropped && !exited && !opts.signal?.aborted ? lost() : err;
+        } finally {
+          opts.signal?.removeEventListener('abort', cancel);
+        }
+      } finally {
+        client.off('close', onDrop);
+      }
+    });
   }
 
   /**
