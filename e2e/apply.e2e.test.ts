@@ -167,6 +167,8 @@ describe('apply', () => {
     expect(await showVm('h1', 'vm1')).toContain('intnet3="dcod-vni-5004"');
     expect(await showVm('h1', 'vm5')).toContain('intnet1="dcod-vni-5001"');
     expect(pending(await planJson())).toEqual([]);
+    // The OVA that carried vm5 is gone from both hosts once it was imported.
+    for (const host of ['h1', 'h2']) expect((await sshHost(host, `ls "$HOME/VirtualBox VMs" | grep '^dcod-${DC}-.*\\.ova$' || true`)).stdout).toBe('');
   });
 });
 

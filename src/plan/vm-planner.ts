@@ -177,7 +177,9 @@ export function planVms(world: World): VmPlan {
       const transferId = opId('vm', t.vm.name, 'transfer', t.host);
       const transfer: Transfer = { from: { host: source.from.host, path: movingVmPath(world.hosts.get(source.from.host)!.machineFolder!, dc, t.vm.name) }, to: { host: t.host, path }, removeSource: true };
       chain.add('transfer', 'replace', `copy VM ${t.vm.name} from ${source.from.host} to ${t.host}`, `placement: ${source.from.host} → ${t.host}`, [], { deps: [source.exported], transfer });
-      make = [['VBoxManage', ...cmd.importAppliance(path, { vmName: ref })], ['VBoxManage', ...cmd.modifyVm(ref, { groups })]];
+      // The copied OVA has served once imported: it would otherwise stay in the host's machine folder for good.
+      // (Copies between hosts are POSIX-only, ../apply/transfer, so `rm` is there.)
+      make = [['VBoxManage', ...cmd.importAppliance(path, { vmName: ref })], ['VBoxManage', ...cmd.modifyVm(ref, { groups })], ['rm', '-f', '--', path]];
       how = `moved from ${source.from.host}`;
       deps.push(transferId);
     } else if (t.origin?.kind === 'template') {
