@@ -30,4 +30,19 @@ describe('ProgressMeter', () => {
     m.add(2 << 20, 'downloading', 'vms/web1.ova');
     expect(events.at(-1)).toMatchObject({ doneBytes: 22 << 20, bytesPerSecond: 1 << 20, etaSeconds: 8 });
   });
+
+  it('reports the last bytes at once, however soon after the previous report', () => {
+    let now = 0;
+    const events: BundleProgress[] = [];
+    const m = new ProgressMeter('export', (p) => events.push(p), 250, () => now);
+    m.expect(3 << 20);
+    now = 1000;
+    m.add(1 << 20, 'downloading', 'vms/a.ova');
+    now = 1010;
+    m.add(1 << 20, 'downloading', 'vms/a.ova'); // within 250 ms: not reported
+    now = 1020;
+    m.add(1 << 20, 'downloading', 'vms/a.ova'); // the last: reported
+    expect(events.map((e) => e.doneBytes)).toEqual([1 << 20, 3 << 20]);
+    expect(events.at(-1)).toMatchObject({ totalBytes: 3 << 20, etaSeconds: 0 });
+  });
 });

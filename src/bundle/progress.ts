@@ -42,10 +42,11 @@ export class ProgressMeter {
     this.total += bytes;
   }
 
+  /** Bytes moved; reported at most every `everyMs`, and at once when they are the last ones expected (the bar reaches its end). */
   add(bytes: number, phase: BundleProgress['phase'], item?: string): void {
     this.done += bytes;
     this.moved += bytes;
-    if (this.clock() - this.last >= this.everyMs) this.report(phase, item);
+    if (this.clock() - this.last >= this.everyMs || (bytes > 0 && this.done === this.total)) this.report(phase, item);
   }
 
   /** Bytes that count as done without being moved (a file an earlier run left whole). */
