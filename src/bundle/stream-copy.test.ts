@@ -71,10 +71,13 @@ describe('streamCopy', () => {
 
   it('says the file changed when the stream is shorter or longer than its size', async () => {
     const data = randomBytes(200_000);
-    const short = streamCopy(pieces(data.subarray(0, 150_000)), data.length, fileSink(path.join(dir, 'b')));
+    const sinks = [fileSink(path.join(dir, 'b')), fileSink(path.join(dir, 'c'))];
+    const short = streamCopy(pieces(data.subarray(0, 150_000)), data.length, sinks[0]!);
     await expect(short).rejects.toMatchObject({ code: 'FILE_ERROR', message: expect.stringMatching(/had 200000 bytes when the copy began and only 150000 came/) });
-    const long = streamCopy(pieces(data), 100_000, fileSink(path.join(dir, 'c')));
+    const long = streamCopy(pieces(data), 100_000, sinks[1]!);
     await expect(long).rejects.toMatchObject({ code: 'FILE_ERROR', message: expect.stringMatching(/had 100000 bytes .* and more came/) });
+    // As a download does after a failed copy: the sinks close their files.
+    for (const sink of sinks) await sink.abort();
   });
 
   it('fails with the sink when the sink fails', async () => {
