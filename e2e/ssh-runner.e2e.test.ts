@@ -124,6 +124,10 @@ describe('SshRunner against a real sshd', () => {
       return bytes;
     });
     expect(read).toEqual({ value: 16 << 20, code: 0, stderr: '' });
+    // A reader that stops early: the rest is not read, the command is ended, and its channel is free again.
+    const early = await r.readOutput('cat /dev/zero', async (stdout) => ((await stdout[Symbol.asyncIterator]().next()).value as Buffer).length > 0);
+    expect(early.value).toBe(true);
+    expect(early.code).not.toBe(0);
 
     const ctl = new AbortController();
     const endless = r.readOutput('cat /dev/zero', async (stdout) => {
@@ -132,8 +136,9 @@ describe('SshRunner against a real sshd', () => {
       return bytes;
     }, { signal: ctl.signal });
     await expect(endless).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('cancelled') });
-    // The one channel is free again: the next command runs.
+    // The one channel is free again: the next command runs; and no cat is left on the host.
     expect((await r.run(['echo', 'next'], { timeoutMs: 10_000 })).stdout).toBe('next\n');
+    expect((await processesIn(host.netns)).filter((p) => p.args === 'cat /dev/zero')).toEqual([]);
     await r.close();
   });
 

@@ -179,13 +179,25 @@ export class SshRunner implements StreamingRunner {
         if (opts.signal?.aborted) cancel();
         opts.signal?.addEventListener('abort', cancel, { once: true });
         const lost = () => new DcodError('HOST_UNREACHABLE', `${this.label}: the connection dropped while the command's output was read`, { retryable: true });
+        /**
+         * The rest of the output is not wanted: the channel is closed (the command's next write then fails,
+         * SIGPIPE) and what is still in flight is read away, since ssh2 says 'close' only after its stream ended.
+         */
+        const cutOff = async () => {
+          out.destroy();
+          stream.unpipe(out);
+          stream.resume();
+          stream.close();
+          await Promise.race([closed, new Promise((r) => setTimeout(r, FORCE_ABANDON_MS))]);
+        };
         try {
           const value = await consume(out);
-          await closed;
+          if (!out.readableEnded) await cutOff();
+          else await closed;
           if (dropped && !exited) throw lost();
           return { value, code, stderr };
         } catch (err) {
-          stream.close();
+          if (!out.readableEnded) await cutOff();
           throw dropped && !exited && !opts.signal?.aborted ? lost() : err;
         } finally {
           opts.signal?.removeEventListener('abort', cancel);
