@@ -1,6 +1,6 @@
 /**
  * Exporting a datacenter to a bundle (./manifest): each VM is exported to an OVA on its own host by
- * VirtualBox, streamed down over SFTP (constant memory) while being hashed, and removed from the host;
+ * VirtualBox, streamed down over SSH (constant memory) while being hashed, and removed from the host;
  * each volume's disk is streamed down the same way. Hosts work in parallel, one file at a time each.
  * A file whose recorded checksum still matches what is on disk from an earlier run is not fetched again.
  */

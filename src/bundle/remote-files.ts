@@ -1,8 +1,9 @@
 /**
- * Copying whole files between this machine and a host, in constant memory whatever their size: over
- * SFTP on an SSH host, the local file system for the local host. Downloads keep many reads in flight
- * (./pipelined-copy) and write and hash on a worker thread (./file-sink); uploads are ssh2's write
- * stream, which already pipelines its writes. Every byte is hashed as it passes, so a copy's SHA-256
+ * Copying whole files between this machine and a host, in constant memory whatever their size. A
+ * download from a POSIX host over SSH is one streamed `cat` (./stream-copy); from any other SSH host
+ * (Windows) it is SFTP with many reads in flight (./pipelined-copy); the local host reads its file system.
+ * Either way the bytes are written and hashed on a worker thread (./file-sink). Uploads are ssh2's SFTP
+ * write stream, which already pipelines its writes. Every byte is hashed as it passes, so a copy's SHA-256
  * comes free with it.
  */
 import { createHash } from 'node:crypto';
