@@ -232,5 +232,12 @@ describe('dcod import', () => {
     const plan = await dcodTarget('plan', '-f', out, '--json');
     ok(plan);
     expect((JSON.parse(plan.stdout) as PlanView).plan.operations.filter((o) => o.action !== 'noop').map((o) => o.summary)).toEqual([]);
+
+    // The same bundle again onto the same hosts: refused with the plan, before any byte is uploaded.
+    const again = await dcodTarget('import', single, '-f', path.join(targetDir, 'again.yaml'), '--yes');
+    expect(again.code, again.stdout).toBe(1);
+    expect(again.stderr).toMatch(/datacenter e2eexp is on these hosts already \(.*web1 on h[12].*\): destroy it there first/);
+    expect(again.stdout).not.toMatch(/uploading/);
+    for (const h of ['h1', 'h2']) expect((await onHost(target, h, `ls "$HOME/VirtualBox VMs" | grep '^dcod-import-' || true`)).stdout).toBe('');
   });
 });

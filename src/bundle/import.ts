@@ -7,8 +7,9 @@
  * recreates switches, routers and DHCP and starts the VMs.
  */
 import path from 'node:path';
-import { DcodError } from '../errors';
+import { DcodError, withContext } from '../errors';
 import type { ObservedHost } from '../hosts/observed';
+import type { InventoryHost } from '../inventory/schema';
 import { saveDocumentFile, parseDocumentText } from '../model/document-file';
 import type { Datacenter } from '../model/document';
 import { dcodGroup, EXTRA_DATACENTER, EXTRA_ROLE } from '../model/tags';
@@ -61,7 +62,11 @@ async function bundleDocument(src: BundleSource): Promise<Datacenter> {
 }
 
 /** Reads and verifies the bundle, and decides where everything goes. Touches no host but to read it. */
-export async function planImport(access: HostAccess, bundle: string, opts: ImportOptions = {}): Promise<{ plan: ImportPlan; document: Datacenter; source: BundleSource }> {
+export async function planImport(
+  access: HostAccess,
+  bundle: string,
+  opts: ImportOptions = {},
+): Promise<{ plan: ImportPlan; document: Datacenter; source: BundleSource; inventory: readonly InventoryHost[]; observed: readonly ObservedHost[] }> {
   const source = await openBundle(bundle);
   const manifest = source.manifest;
   const meter = new ProgressMeter('import', (p) => opts.onProgress?.(p));
@@ -81,6 +86,15 @@ export async function planImport(access: HostAccess, bundle: string, opts: Impor
     }),
   );
   if (unplaced.length) throw new DcodError('INVALID_STATE', `the bundle does not fit on these hosts:\n${unplaced.map((u) => `  VM ${u.vm}: ${u.reason}`).join('\n')}`);
+  // Said with the plan, before anything is uploaded: an import never takes over a VM that is already there,
+  // nor makes a second copy of a datacenter these hosts hold already (on whichever host its VMs are).
+  const present = observed.flatMap((o) => o.vms.filter((v) => v.extraData[EXTRA_DATACENTER] === doc.metadata.name).map((v) => `${v.name} on ${o.host}`));
+  if (present.length) {
+    throw new DcodError('INVALID_STATE', `datacenter ${doc.metadata.name} is on these hosts already (${present.join(', ')}): destroy it there first, or import the bundle onto other hosts`);
+  }
+  const names = new Set(observed.flatMap((o) => o.vms.map((v) => `${o.host}/${v.name}`)));
+  const clash = Object.entries(placement).filter(([vm, host]) => names.has(`${host}/${vm}`));
+  if (clash.length) throw new DcodError('INVALID_STATE', `these hosts already have VMs named like the bundle's: ${clash.map(([vm, h]) => `${vm} on ${h}`).join(', ')}`);
   const remap = remapVnis(doc.switches.map((s) => s.vni), vnisInUse(usable));
   const plan: ImportPlan = {
     bundle: path.resolve(bundle),
@@ -90,7 +104,7 @@ export async function planImport(access: HostAccess, bundle: string, opts: Impor
     bytes: manifest.files.reduce((n, f) => n + f.bytes, 0),
   };
   meter.report('verifying');
-  return { plan, document: doc, source };
+  return { plan, document: doc, source, inventory, observed };
 }
 
 /**
@@ -98,62 +112,82 @@ export async function planImport(access: HostAccess, bundle: string, opts: Impor
  * the document written to `documentFile` with its placement and VNIs. Resolves that file.
  */
 export async function runImport(access: HostAccess, bundle: string, documentFile: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const { plan, document, source } = await planImport(access, bundle, opts);
+  // The hosts as the plan read them: the plan (placement, clashes) is what this import carries out.
+  const { plan, document, source, inventory, observed } = await planImport(access, bundle, opts);
   const manifest = source.manifest;
   const dc = plan.datacenter;
   const meter = new ProgressMeter('import', (p) => opts.onProgress?.(p));
   meter.expect(manifest.files.filter((f) => f.path !== manifest.document).reduce((n, f) => n + f.bytes, 0));
-  const [inventory, observed] = await Promise.all([access.inventory(), access.refresh()]);
-  const names = new Set(observed.flatMap((o) => o.vms.map((v) => `${o.host}/${v.name}`)));
-  const clash = Object.entries(plan.placement).filter(([vm, host]) => names.has(`${host}/${vm}`));
-  if (clash.length) throw new DcodError('INVALID_STATE', `these hosts already have VMs named like the bundle's: ${clash.map(([vm, h]) => `${vm} on ${h}`).join(', ')}`);
   const byHost = new Map<string, string[]>();
   for (const [vm, host] of Object.entries(plan.placement)) byHost.set(host, [...(byHost.get(host) ?? []), vm]);
+  // The user's cancel, or the first host to fail: either stops every host at its next upload chunk or VM.
+  // A VirtualBox import under way is let finish: one cut off would leave a half-registered VM behind.
+  const stop = new AbortController();
+  opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  if (opts.signal?.aborted) stop.abort();
+  const signal = stop.signal;
+  let failure: unknown;
+
+  /** One host's VMs, one after another; `working` is told which, for the failure's context. */
+  const importOnHost = async (hostName: string, vms: string[], working: (vm: string) => void): Promise<void> => {
+    const host = hostNamed(inventory, hostName);
+    const runner = await access.runnerFor(host);
+    const folder = observed.find((o) => o.host === hostName)?.machineFolder;
+    if (!folder) throw new DcodError('INVALID_STATE', `host ${hostName} did not say where its VMs are kept`);
+    for (const name of vms.sort()) {
+      if (signal.aborted) return;
+      working(name);
+      const entry = manifest.vms.find((v) => v.name === name)!;
+      const remote = joinHostPath(folder, `dcod-import-${dc}-${name}.ova`);
+      await runner.run(['mkdir', '-p', '--', folder]);
+      await upload(runner, await source.locate(entry.ova), remote, { onBytes: (n) => meter.add(n, 'uploading', entry.ova), signal });
+      meter.report('importing', name);
+      try {
+        await vboxOn(access, host, cmd.importAppliance(remote, { vmName: name }), `importing VM ${name}`);
+      } finally {
+        await runner.run(['rm', '-f', '--', remote]);
+      }
+      for (const c of [cmd.modifyVm(name, { groups: [dcodGroup(dc)] }), cmd.setExtraData(name, EXTRA_DATACENTER, dc), cmd.setExtraData(name, EXTRA_ROLE, 'vm')]) await vboxOn(access, host, c, `tagging VM ${name}`);
+      if (entry.volumeDisks.length === 0) continue;
+      // VirtualBox carried each volume inside the OVA as one of the VM's own disks: put the volume's own
+      // file (from the bundle) at DCoD's volume path in that disk's place, and drop the copy.
+      const info = parseShowVmInfo(await vboxOn(access, host, cmd.showVmInfo(name), `reading VM ${name}`));
+      const disks = ovaDisks(info);
+      for (const vd of entry.volumeDisks) {
+        const copy = disks[vd.index];
+        const vol = document.volumes.find((v) => v.name === vd.volume);
+        const file = manifest.volumes.find((v) => v.name === vd.volume);
+        if (!copy || !vol || !file) throw new DcodError('FILE_ERROR', `the bundle says disk ${vd.index} of VM ${name} is volume ${vd.volume}, but it is not there`);
+        // The port is the cross-check that this is the disk the export saw: swapping any other would put the
+        // volume in place of a system disk.
+        if (copy.port !== vd.port) {
+          throw new DcodError('FILE_ERROR', `the bundle says volume ${vd.volume} is disk ${vd.index} of VM ${name}, on port ${vd.port}, but VirtualBox imported that disk on port ${copy.port}: the OVA and the manifest disagree; export the datacenter again`);
+        }
+        const target = volumePath(folder, dc, vol);
+        await runner.run(['mkdir', '-p', '--', path.posix.dirname(target)]);
+        await upload(runner, await source.locate(file.file), target, { onBytes: (n) => meter.add(n, 'uploading', file.file), signal });
+        await vboxOn(access, host, cmd.storageAttach(name, { controller: copy.controller, port: copy.port, device: copy.device, type: 'hdd', medium: 'none' }), `detaching the copy of volume ${vol.name}`);
+        await vboxOn(access, host, cmd.closeMedium('disk', copy.medium, { deleteFile: true }), `deleting the copy of volume ${vol.name}`);
+        await vboxOn(access, host, cmd.storageAttach(name, { controller: copy.controller, port: copy.port, device: copy.device, type: 'hdd', medium: target }), `attaching volume ${vol.name}`);
+      }
+    }
+  };
 
   await Promise.all(
     [...byHost].map(async ([hostName, vms]) => {
-      const host = hostNamed(inventory, hostName);
-      const runner = await access.runnerFor(host);
-      const folder = observed.find((o) => o.host === hostName)?.machineFolder;
-      if (!folder) throw new DcodError('INVALID_STATE', `host ${hostName} did not say where its VMs are kept`);
-      for (const name of vms.sort()) {
-        if (opts.signal?.aborted) throw new DcodError('BAD_REQUEST', 'import cancelled', { retryable: true });
-        const entry = manifest.vms.find((v) => v.name === name)!;
-        const remote = joinHostPath(folder, `dcod-import-${dc}-${name}.ova`);
-        await runner.run(['mkdir', '-p', '--', folder]);
-        await upload(runner, await source.locate(entry.ova), remote, { onBytes: (n) => meter.add(n, 'uploading', entry.ova), ...(opts.signal ? { signal: opts.signal } : {}) });
-        meter.report('importing', name);
-        try {
-          await vboxOn(access, host, cmd.importAppliance(remote, { vmName: name }), `importing VM ${name}`);
-        } finally {
-          await runner.run(['rm', '-f', '--', remote]);
-        }
-        for (const c of [cmd.modifyVm(name, { groups: [dcodGroup(dc)] }), cmd.setExtraData(name, EXTRA_DATACENTER, dc), cmd.setExtraData(name, EXTRA_ROLE, 'vm')]) await vboxOn(access, host, c, `tagging VM ${name}`);
-        if (entry.volumeDisks.length === 0) continue;
-        // VirtualBox carried each volume inside the OVA as one of the VM's own disks: put the volume's own
-        // file (from the bundle) at DCoD's volume path in that disk's place, and drop the copy.
-        const info = parseShowVmInfo(await vboxOn(access, host, cmd.showVmInfo(name), `reading VM ${name}`));
-        const disks = ovaDisks(info);
-        for (const vd of entry.volumeDisks) {
-          const copy = disks[vd.index];
-          const vol = document.volumes.find((v) => v.name === vd.volume);
-          const file = manifest.volumes.find((v) => v.name === vd.volume);
-          if (!copy || !vol || !file) throw new DcodError('FILE_ERROR', `the bundle says disk ${vd.index} of VM ${name} is volume ${vd.volume}, but it is not there`);
-          // The port is the cross-check that this is the disk the export saw: swapping any other would put the
-          // volume in place of a system disk.
-          if (copy.port !== vd.port) {
-            throw new DcodError('FILE_ERROR', `the bundle says volume ${vd.volume} is disk ${vd.index} of VM ${name}, on port ${vd.port}, but VirtualBox imported that disk on port ${copy.port}: the OVA and the manifest disagree; export the datacenter again`);
-          }
-          const target = volumePath(folder, dc, vol);
-          await runner.run(['mkdir', '-p', '--', path.posix.dirname(target)]);
-          await upload(runner, await source.locate(file.file), target, { onBytes: (n) => meter.add(n, 'uploading', file.file), ...(opts.signal ? { signal: opts.signal } : {}) });
-          await vboxOn(access, host, cmd.storageAttach(name, { controller: copy.controller, port: copy.port, device: copy.device, type: 'hdd', medium: 'none' }), `detaching the copy of volume ${vol.name}`);
-          await vboxOn(access, host, cmd.closeMedium('disk', copy.medium, { deleteFile: true }), `deleting the copy of volume ${vol.name}`);
-          await vboxOn(access, host, cmd.storageAttach(name, { controller: copy.controller, port: copy.port, device: copy.device, type: 'hdd', medium: target }), `attaching volume ${vol.name}`);
-        }
+      let name = '';
+      try {
+        await importOnHost(hostName, vms, (n) => (name = n));
+      } catch (err) {
+        // What failed because of the stop is not news; the first failure (or the cancel) is.
+        if (!signal.aborted) failure = withContext(name ? `importing VM ${name} on ${hostName}` : `importing onto ${hostName}`, err);
+        stop.abort();
       }
     }),
   );
+  if (failure !== undefined) throw failure;
+  if (signal.aborted) throw new DcodError('BAD_REQUEST', 'import cancelled', { retryable: true });
+
   const remap = new Map(plan.remapped.map((r) => [r.from, r.to]));
   const out: Datacenter = { ...document, placement: plan.placement, switches: document.switches.map((s) => ({ ...s, vni: remap.get(s.vni) ?? s.vni })) };
   await saveDocumentFile(documentFile, out);
