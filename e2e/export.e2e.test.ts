@@ -21,6 +21,7 @@ import { labDown, labUp, type LabInfo } from './lab/lab';
 import { until } from './overlay/driver';
 import { dcodIn, FIXTURE_HOSTS, fiveVmDocument, type CliResult } from './snapshot-fixture';
 import { spawnDcod } from './support/cli';
+import { injectFault, type Fault } from './support/faults';
 import { currentLab, inNetns, sshArgv, sshHost } from './support/lab';
 
 const DC = 'e2eexp';
@@ -134,13 +135,25 @@ describe('dcod export', () => {
     const finished = async () => JSON.parse(await readFile(progressFile, 'utf8').catch(() => '[]')) as Finished[];
     const first = spawnDcod(dir, ['export', '-f', file, '-o', single]);
     let stderr = '';
-    first.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Once the hosts have been read, h1's VBoxManage hangs (a wedged VBoxSVC): h1's VMs stay unexported, so
+    // the cancel surely comes mid-way (the small files of the other hosts take well under a second), and it
+    // has to end a VBoxManage export that would never return by itself.
+    let hung: Fault | undefined;
+    first.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!hung && /^exporting /m.test(stderr)) hung = injectFault(lab, 'vboxmanage-hangs', 'h1');
+    });
     const exited = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
-    await until('the first OVA to be in the .dcod', async () => ((await finished()).some((f) => f.path.startsWith('vms/')) ? true : undefined), 120_000);
-    first.kill('SIGINT'); // what Ctrl-C does: the CLI cancels the export
-    const late = setTimeout(() => first.kill('SIGKILL'), 30_000);
-    const code = await exited;
-    clearTimeout(late);
+    let code: number | null;
+    try {
+      await until('an OVA of another host to be in the .dcod', async () => ((await finished()).some((f) => f.path.startsWith('vms/')) ? true : undefined), 120_000);
+      first.kill('SIGINT'); // what Ctrl-C does: the CLI cancels the export
+      const late = setTimeout(() => first.kill('SIGKILL'), 30_000);
+      code = await exited;
+      clearTimeout(late);
+    } finally {
+      await hung?.clear();
+    }
     expect(code, `the CLI did not end within 30 s of Ctrl-C; its stderr:\n${stderr}`).not.toBeNull();
     expect(code, stderr).toBe(1);
     expect(stderr).toMatch(/export cancelled: run it again to resume|cancelled/);
