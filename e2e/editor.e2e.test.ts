@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppHarness } from './support/app';
 import { screenshot } from './support/browser';
-import { addLabHostsToCore, box, connect, drag, dropFromPalette, hostCount, middle } from './support/canvas';
+import { addLabHostsToCore, box, connect, drag, dropFromPalette, hostCount, middle, settledBox } from './support/canvas';
 
 let app: AppHarness;
 
@@ -31,16 +31,18 @@ describe('the datacenter editor, in Chromium', () => {
     await screenshot(page, 'editor-01-hosts');
 
     // Two switches above the hosts.
-    const b1 = await box(h1);
-    const b2 = await box(h2);
+    const b1 = await settledBox(h1);
+    const b2 = await settledBox(h2);
     await dropFromPalette(page, 'switch', { x: b1.x + b1.width / 2, y: b1.y - 90 });
     await dropFromPalette(page, 'switch', { x: b2.x + b2.width / 2, y: b2.y - 90 });
     await page.getByTestId('node-switch-net1').waitFor();
     await page.getByTestId('node-switch-net2').waitFor();
 
-    // Two VMs into each host.
-    for (const [host, b] of [['h1', b1], ['h2', b2]] as const) {
+    // Two VMs into each host, each aimed at where the host is now.
+    for (const [host, node] of [['h1', h1], ['h2', h2]] as const) {
+      let b = await settledBox(node);
       await dropFromPalette(page, 'vm', { x: b.x + 110, y: b.y + b.height - 50 });
+      b = await settledBox(node);
       await dropFromPalette(page, 'vm', { x: b.x + b.width - 110, y: b.y + b.height - 50 });
       await expect.poll(() => hostCount(page, host)).toBe('2 VMs');
     }

@@ -24,6 +24,21 @@ export const box = async (l: Locator) => {
   return b;
 };
 
+/**
+ * A node's box once the canvas has stopped moving it (the view fits itself, a host grows when its readout
+ * arrives): two readings 100 ms apart that agree. A drop aimed at a box still moving lands beside it.
+ */
+export async function settledBox(l: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = await box(l);
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await box(l);
+    if (JSON.stringify(now) === JSON.stringify(last)) return now;
+    last = now;
+  }
+  return last;
+}
+
 export const middle = (b: { x: number; y: number; width: number; height: number }) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
 
 /** Drags a palette item onto the canvas at a page point (HTML5 drag and drop, as a person does it). */
