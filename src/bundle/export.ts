@@ -15,6 +15,7 @@ import { archiveTarget } from './archive-target';
 import { folderTarget } from './bundle-target';
 import { ARCHIVE_EXTENSION, BUNDLE_FORMAT, DOCUMENT, type BundleFile, type BundleManifest, type BundleVm } from './manifest';
 import { ProgressMeter, type BundleProgress } from './progress';
+import { HostWork } from './host-work';
 import { download } from './remote-files';
 
 export interface ExportOptions {
@@ -44,10 +45,9 @@ export async function exportBundle(access: HostAccess, file: string, out: string
   const dc = doc.metadata.name;
   const meter = new ProgressMeter('export', (p) => opts.onProgress?.(p));
   // The user's cancel, or the first job to fail: either stops every host's work at its next step or chunk.
-  const stop = new AbortController();
   const cancelled = () => new DcodError('BAD_REQUEST', 'export cancelled: run it again to resume', { retryable: true });
-  if (opts.signal?.aborted) throw cancelled();
-  opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  const stop = new HostWork(opts.signal, cancelled);
+  stop.check();
   meter.report('reading');
   const [inventory, observed] = await untilAborted(Promise.all([access.inventory(), access.refresh()]), stop.signal, cancelled);
   const where = datacenterVms(observed, dc);
@@ -146,26 +146,12 @@ export async function exportBundle(access: HostAccess, file: string, out: string
         await fetch(await access.runnerFor(hostNamed(inventory, src.host)), src.path, rel);
       });
     }
-    // Every host's work has ended before the export does: nothing writes into the bundle after it is
-    // closed, and a re-run never races a download still under way.
-    let failure: unknown;
-    await Promise.all(
-      [...jobs.values()].map(async (list) => {
-        for (const job of list) {
-          if (stop.signal.aborted) return;
-          try {
-            await job();
-          } catch (err) {
-            // What failed because of the stop is not news; the first failure (or the cancel) is.
-            if (!stop.signal.aborted) failure = err;
-            stop.abort();
-            return;
-          }
-        }
-      }),
-    );
-    if (failure !== undefined) throw failure;
-    if (stop.signal.aborted) throw cancelled();
+    await stop.all(jobs.values(), async (list) => {
+      for (const job of list) {
+        if (stop.signal.aborted) return;
+        await job();
+      }
+    });
     const manifest: BundleManifest = { format: BUNDLE_FORMAT, datacenter: dc, createdAt: new Date().toISOString(), document: DOCUMENT, vms, volumes, files: files.sort((a, b) => a.path.localeCompare(b.path)) };
     await target.finish(manifest);
     meter.report('done');

@@ -20,6 +20,7 @@ import { parseShowVmInfo } from '../vbox/showvminfo';
 import { ovaDisks } from './export';
 import { openBundle, readBundleText, verifyBundle, type BundleSource } from './bundle-source';
 import { CPU_OVERCOMMIT, placeVms, remapVnis } from './placement';
+import { HostWork } from './host-work';
 import { ProgressMeter, type BundleProgress } from './progress';
 import { upload } from './remote-files';
 
@@ -122,11 +123,8 @@ export async function runImport(access: HostAccess, bundle: string, documentFile
   for (const [vm, host] of Object.entries(plan.placement)) byHost.set(host, [...(byHost.get(host) ?? []), vm]);
   // The user's cancel, or the first host to fail: either stops every host at its next upload chunk or VM.
   // A VirtualBox import under way is let finish: one cut off would leave a half-registered VM behind.
-  const stop = new AbortController();
-  opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
-  if (opts.signal?.aborted) stop.abort();
+  const stop = new HostWork(opts.signal, () => new DcodError('BAD_REQUEST', 'import cancelled', { retryable: true }));
   const signal = stop.signal;
-  let failure: unknown;
 
   /** One host's VMs, one after another; `working` is told which, for the failure's context. */
   const importOnHost = async (hostName: string, vms: string[], working: (vm: string) => void): Promise<void> => {
@@ -173,20 +171,12 @@ export async function runImport(access: HostAccess, bundle: string, documentFile
     }
   };
 
-  await Promise.all(
-    [...byHost].map(async ([hostName, vms]) => {
-      let name = '';
-      try {
-        await importOnHost(hostName, vms, (n) => (name = n));
-      } catch (err) {
-        // What failed because of the stop is not news; the first failure (or the cancel) is.
-        if (!signal.aborted) failure = withContext(name ? `importing VM ${name} on ${hostName}` : `importing onto ${hostName}`, err);
-        stop.abort();
-      }
-    }),
-  );
-  if (failure !== undefined) throw failure;
-  if (signal.aborted) throw new DcodError('BAD_REQUEST', 'import cancelled', { retryable: true });
+  await stop.all(byHost, async ([hostName, vms]) => {
+    let name = '';
+    await importOnHost(hostName, vms, (n) => (name = n)).catch((err: unknown) => {
+      throw withContext(name ? `importing VM ${name} on ${hostName}` : `importing onto ${hostName}`, err);
+    });
+  });
 
   const remap = new Map(plan.remapped.map((r) => [r.from, r.to]));
   const out: Datacenter = { ...document, placement: plan.placement, switches: document.switches.map((s) => ({ ...s, vni: remap.get(s.vni) ?? s.vni })) };
