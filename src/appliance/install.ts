@@ -13,6 +13,7 @@ import type { SFTPWrapper } from 'ssh2';
 import { DcodError, withContext } from '../errors';
 import { defaultVBoxManage } from '../hosts/observe';
 import type { HostRunner } from '../hosts/runner';
+import { sftpMakeFolder } from '../bundle/remote-files';
 import { DMI_SYSTEM_PRODUCT } from '../overlay/appliance';
 import { PROXY_CHIPSET, PROXY_PRODUCT } from '../overlay/names';
 import * as vbox from '../vbox/commands';
@@ -82,18 +83,6 @@ function sftpCall<T>(what: string, call: (cb: (err: Error | null | undefined, va
   return new Promise((resolve, reject) => call((err, value) => (err ? reject(new DcodError('FILE_ERROR', `${what}: ${err.message}`, { cause: err })) : resolve(value as T))));
 }
 
-async function mkdirs(s: SFTPWrapper, dir: string): Promise<void> {
-  let at = dir.startsWith('/') ? '/' : '';
-  for (const part of dir.split('/').filter(Boolean)) {
-    at = at === '' || at.endsWith('/') ? `${at}${part}` : `${at}/${part}`;
-    const exists = await sftpCall<unknown>(`stat ${at}`, (cb) => s.stat(at, cb)).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) await sftpCall<void>(`creating ${at}`, (cb) => s.mkdir(at, cb));
-  }
-}
-
 /**
  * The OVA on the host: uploaded to `<dir>/<name>.part` and renamed when complete, or left alone when a
  * file of the same size is already there. Returns its absolute path as VBoxManage on the host takes it.
@@ -102,7 +91,9 @@ export async function uploadAppliance(host: FileHost, file: ApplianceFile, o: Pi
   const dir = (o.remoteDir ?? DEFAULT_REMOTE_DIR).replace(/\/+$/, '');
   const target = `${dir}/${file.name}`;
   return host.sftp(async (s) => {
-    await mkdirs(s, dir);
+    await sftpMakeFolder(s, dir).catch((err: Error) => {
+      throw new DcodError('FILE_ERROR', `creating ${dir}: ${err.message}`, { cause: err });
+    });
     const absolute = hostPath(await sftpCall<string>(`resolving ${dir}`, (cb) => s.realpath(dir, cb)));
     const remoteOva = `${absolute.replace(/\/+$/, '')}/${file.name}`;
     const have = await sftpCall<{ size: number }>('', (cb) => s.stat(target, cb)).catch(() => undefined);

@@ -15,8 +15,8 @@ import { archiveTarget } from './archive-target';
 import { folderTarget } from './bundle-target';
 import { ARCHIVE_EXTENSION, BUNDLE_FORMAT, DOCUMENT, type BundleFile, type BundleManifest, type BundleVm } from './manifest';
 import { ProgressMeter, type BundleProgress } from './progress';
-import { HostWork } from './host-work';
-import { download } from './remote-files';
+import { HostWork, untilAborted } from './host-work';
+import { download, removeHostFile } from './remote-files';
 
 export interface ExportOptions {
   readonly onProgress?: (p: BundleProgress) => void;
@@ -126,13 +126,13 @@ export async function exportBundle(access: HostAccess, file: string, out: string
         const remote = joinHostPath(folder, `dcod-export-${dc}-${v.name}.ova`);
         meter.report('exporting', v.name);
         const runner = await access.runnerFor(h);
-        await runner.run(['rm', '-f', '--', remote], { signal: stop.signal });
+        await removeHostFile(runner, remote, { signal: stop.signal });
         await vboxOn(access, h, cmd.exportVm(vm.uuid, remote), 'VBoxManage export', { signal: stop.signal });
         try {
           await fetch(runner, remote, rel);
         } finally {
           // Bounded: after a cut link the host may never answer, and the failure must not wait for it.
-          await runner.run(['rm', '-f', '--', remote], { timeoutMs: 30_000 }).catch(() => undefined);
+          await removeHostFile(runner, remote, { timeoutMs: 30_000 }).catch(() => undefined);
         }
       });
     }
@@ -159,14 +159,4 @@ export async function exportBundle(access: HostAccess, file: string, out: string
   } finally {
     await target.close();
   }
-}
-
-/** `work`, or the error `aborted` makes as soon as `signal` aborts (the work is left to end by itself: it only reads). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal, aborted: () => Error): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(aborted());
-    if (signal.aborted) abort();
-    signal.addEventListener('abort', abort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
-  });
 }

@@ -22,7 +22,7 @@ import { openBundle, readBundleText, verifyBundle, type BundleSource } from './b
 import { CPU_OVERCOMMIT, placeVms, remapVnis } from './placement';
 import { HostWork } from './host-work';
 import { ProgressMeter, type BundleProgress } from './progress';
-import { upload } from './remote-files';
+import { removeHostFile, upload } from './remote-files';
 
 export interface ImportPlan {
   readonly bundle: string;
@@ -137,13 +137,12 @@ export async function runImport(access: HostAccess, bundle: string, documentFile
       working(name);
       const entry = manifest.vms.find((v) => v.name === name)!;
       const remote = joinHostPath(folder, `dcod-import-${dc}-${name}.ova`);
-      await runner.run(['mkdir', '-p', '--', folder]);
       await upload(runner, await source.locate(entry.ova), remote, { onBytes: (n) => meter.add(n, 'uploading', entry.ova), signal });
       meter.report('importing', name);
       try {
         await vboxOn(access, host, cmd.importAppliance(remote, { vmName: name }), `importing VM ${name}`);
       } finally {
-        await runner.run(['rm', '-f', '--', remote]);
+        await removeHostFile(runner, remote, { timeoutMs: 30_000 }).catch(() => undefined);
       }
       for (const c of [cmd.modifyVm(name, { groups: [dcodGroup(dc)] }), cmd.setExtraData(name, EXTRA_DATACENTER, dc), cmd.setExtraData(name, EXTRA_ROLE, 'vm')]) await vboxOn(access, host, c, `tagging VM ${name}`);
       if (entry.volumeDisks.length === 0) continue;
@@ -162,7 +161,6 @@ export async function runImport(access: HostAccess, bundle: string, documentFile
           throw new DcodError('FILE_ERROR', `the bundle says volume ${vd.volume} is disk ${vd.index} of VM ${name}, on port ${vd.port}, but VirtualBox imported that disk on port ${copy.port}: the OVA and the manifest disagree; export the datacenter again`);
         }
         const target = volumePath(folder, dc, vol);
-        await runner.run(['mkdir', '-p', '--', path.posix.dirname(target)]);
         await upload(runner, await source.locate(file.file), target, { onBytes: (n) => meter.add(n, 'uploading', file.file), signal });
         await vboxOn(access, host, cmd.storageAttach(name, { controller: copy.controller, port: copy.port, device: copy.device, type: 'hdd', medium: 'none' }), `detaching the copy of volume ${vol.name}`);
         await vboxOn(access, host, cmd.closeMedium('disk', copy.medium, { deleteFile: true }), `deleting the copy of volume ${vol.name}`);

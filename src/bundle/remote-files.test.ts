@@ -6,7 +6,7 @@ import type { SFTPWrapper } from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileSink } from './file-sink';
 import { pipelinedCopy } from './pipelined-copy';
-import { sftpOpen } from './remote-files';
+import { hostDirname, sftpMakeFolder, sftpOpen, sftpPath } from './remote-files';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'dcod-remote-files-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -51,5 +51,37 @@ describe('an SFTP download', () => {
     const sink = fileSink(path.join(dir, 'b'));
     await expect(pipelinedCopy(src, sink)).rejects.toThrow(/connection lost/);
     await sink.abort();
+  });
+});
+
+describe('host paths over SFTP', () => {
+  it('name a Windows file as its OpenSSH does, and leave a POSIX one alone', () => {
+    expect(sftpPath('C:\\Users\\me\\VirtualBox VMs\\a.ova')).toBe('/C:/Users/me/VirtualBox VMs/a.ova');
+    expect(sftpPath('D:/vms/a.ova')).toBe('/D:/vms/a.ova');
+    expect(sftpPath('/home/me/a.ova')).toBe('/home/me/a.ova');
+  });
+
+  it('find the folder of a file whichever separator the host uses', () => {
+    expect(hostDirname('C:\\Users\\me\\a.ova')).toBe('C:\\Users\\me');
+    expect(hostDirname('/home/me/a.ova')).toBe('/home/me');
+    expect(hostDirname('a.ova')).toBe('');
+  });
+
+  it('make a missing folder from the deepest one that exists, never touching those above', async () => {
+    const have = new Set(['/C:', '/C:/Users']);
+    const calls: string[] = [];
+    const s = {
+      stat: (p: string, cb: (err: Error | undefined, st?: { isDirectory(): boolean }) => void) => {
+        calls.push(`stat ${p}`);
+        cb(have.has(p) ? undefined : new Error('No such file'), { isDirectory: () => true });
+      },
+      mkdir: (p: string, cb: (err?: Error) => void) => {
+        calls.push(`mkdir ${p}`);
+        have.add(p);
+        cb();
+      },
+    } as unknown as Pick<SFTPWrapper, 'stat' | 'mkdir'>;
+    await sftpMakeFolder(s, '/C:/Users/me/dcod-dc');
+    expect(calls).toEqual(['stat /C:/Users/me/dcod-dc', 'stat /C:/Users/me', 'stat /C:/Users', 'mkdir /C:/Users/me', 'mkdir /C:/Users/me/dcod-dc']);
   });
 });

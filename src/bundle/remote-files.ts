@@ -4,26 +4,33 @@
  * (Windows) it is SFTP with many reads in flight (./pipelined-copy); the local host reads its file system.
  * Either way the bytes are written and hashed on a worker thread (./file-sink). Uploads are ssh2's SFTP
  * write stream, which already pipelines its writes. Every byte is hashed as it passes, so a copy's SHA-256
- * comes free with it.
+ * comes free with it. Making a host's folder and removing its file work on every host too: SFTP, not
+ * `mkdir`/`rm`, where the host is not POSIX.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SFTPWrapper } from 'ssh2';
 import { DcodError } from '../errors';
-import type { HostRunner } from '../hosts/runner';
+import type { ExecOptions, HostRunner } from '../hosts/runner';
 import { quotePosixArg } from '../shell/quote';
 import type { SshRunner } from '../ssh/ssh-runner';
 import type { ChunkSink } from './file-sink';
 import { pipelinedCopy, type RandomReader } from './pipelined-copy';
+import { untilAborted } from './host-work';
 import { firstLine, streamCopy } from './stream-copy';
 
 interface RemoteFs {
   open(file: string): Promise<RandomReader>;
   write(file: string): Writable;
+  /** Replaces a file already at `to`. */
   rename(from: string, to: string): Promise<void>;
+  /** A file that is not there is no error. */
+  remove(file: string): Promise<void>;
+  /** Makes the folder and any parents it lacks. */
+  makeFolder(dir: string): Promise<void>;
 }
 
 type SftpCapable = HostRunner & { sftp<T>(work: (s: SFTPWrapper) => Promise<T>): Promise<T> };
@@ -45,10 +52,48 @@ export async function sftpOpen(s: Pick<SFTPWrapper, 'open' | 'fstat' | 'read' | 
   return { size, read: (buf, off, len, pos) => call<number>((cb) => s.read(handle, buf, off, len, pos, (err, n) => cb(err, n))), close };
 }
 
+/**
+ * A host path as SFTP takes it. Windows' OpenSSH names `C:\VMs\a.ova` `/C:/VMs/a.ova` (what its realpath
+ * answers); a POSIX path is already one.
+ */
+export function sftpPath(hostPath: string): string {
+  return /^[A-Za-z]:[\\/]/.test(hostPath) ? `/${hostPath.replace(/\\/g, '/')}` : hostPath;
+}
+
+/** SFTP's status for a path that is not there. */
+const NO_SUCH_FILE = 2;
+
+/** Makes `dir` (an SFTP path) and its missing parents, looking from the deepest up: a drive's root is never touched. */
+export async function sftpMakeFolder(s: Pick<SFTPWrapper, 'stat' | 'mkdir'>, dir: string): Promise<void> {
+  const isFolder = () => call<{ isDirectory(): boolean }>((cb) => s.stat(dir, cb)).then((st) => st.isDirectory(), () => false);
+  if (await isFolder()) return;
+  const parent = dir.replace(/\/+[^/]*\/*$/, '');
+  if (parent !== '' && parent !== dir) await sftpMakeFolder(s, parent);
+  await call<void>((cb) => s.mkdir(dir, (err) => cb(err, undefined))).catch(async (err: unknown) => {
+    if (!(await isFolder())) throw err; // made meanwhile by another copy: fine
+  });
+}
+
 const sftpFs = (s: SFTPWrapper): RemoteFs => ({
-  open: (file) => sftpOpen(s, file),
-  write: (file) => s.createWriteStream(file),
-  rename: (from, to) => new Promise((resolve, reject) => s.rename(from, to, (err) => (err ? reject(err) : resolve()))),
+  open: (file) => sftpOpen(s, sftpPath(file)),
+  write: (file) => s.createWriteStream(sftpPath(file)),
+  rename: async (from, to) => {
+    const [a, b] = [sftpPath(from), sftpPath(to)];
+    try {
+      // OpenSSH's posix-rename (Windows' OpenSSH has it too) replaces the target in one step.
+      await call<void>((cb) => s.ext_openssh_rename(a, b, (err) => cb(err, undefined)));
+    } catch (err) {
+      if (!/does not support/.test((err as Error).message)) throw err;
+      // Plain SFTP rename refuses to replace a file: the old one goes first.
+      await call<void>((cb) => s.unlink(b, (e) => cb(e, undefined))).catch(() => undefined);
+      await call<void>((cb) => s.rename(a, b, (e) => cb(e, undefined)));
+    }
+  },
+  remove: (file) =>
+    call<void>((cb) => s.unlink(sftpPath(file), (err) => cb(err, undefined))).catch((err: { code?: number }) => {
+      if (err.code !== NO_SUCH_FILE) throw err;
+    }),
+  makeFolder: (dir) => sftpMakeFolder(s, sftpPath(dir)),
 });
 
 const localFs: RemoteFs = {
@@ -65,12 +110,38 @@ const localFs: RemoteFs = {
   },
   write: (file) => createWriteStream(file),
   rename: (from, to) => rename(from, to),
+  remove: (file) => rm(file, { force: true }),
+  makeFolder: async (dir) => void (await mkdir(dir, { recursive: true })),
 };
 
 /** Runs `work` with the host's files: SFTP for an SSH runner, the local file system otherwise. */
 export async function withHostFiles<T>(runner: HostRunner, work: (fs: RemoteFs) => Promise<T>): Promise<T> {
   if ('sftp' in runner && typeof (runner as SftpCapable).sftp === 'function') return (runner as SftpCapable).sftp((s) => work(sftpFs(s)));
   return work(localFs);
+}
+
+/** The folder a host path is in ('' for a bare name), whichever separator the host uses. */
+export function hostDirname(file: string): string {
+  return file.slice(0, Math.max(0, file.lastIndexOf('/'), file.lastIndexOf('\\')));
+}
+
+/**
+ * Removes a host's file if it is there. On a POSIX host it is one `rm -f` (it takes `opts`' timeout and
+ * cancel); on any other it goes over SFTP.
+ */
+export async function removeHostFile(runner: HostRunner, file: string, opts: Pick<ExecOptions, 'signal' | 'timeoutMs'> = {}): Promise<void> {
+  if (runner.shell === 'posix') {
+    const res = await runner.run(['rm', '-f', '--', file], opts);
+    if (res.code !== 0) throw new DcodError('FILE_ERROR', `removing ${file}: ${res.stderr.trim() || `exit ${res.code}`}`, { retryable: true });
+    return;
+  }
+  // The same bounds as the command's: after a cut link SFTP would wait for the keepalive to give up.
+  const bounds = [opts.signal, opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs)].filter((s) => s !== undefined);
+  const removing = withHostFiles(runner, (fs) => fs.remove(file));
+  const gaveUp = () => (opts.signal?.aborted ? new DcodError('BAD_REQUEST', `removing ${file}: cancelled`, { retryable: true }) : new DcodError('TIMEOUT', `removing ${file}: no answer from the host`, { retryable: true }));
+  await untilAborted(removing, AbortSignal.any(bounds), gaveUp).catch((err: unknown) => {
+    throw copyError(err, `removing ${file}`);
+  });
 }
 
 export interface CopyOptions {
@@ -184,10 +255,14 @@ export interface LocalBytes {
 const readLocal = (from: LocalBytes): Readable =>
   from.bytes === 0 ? Readable.from([]) : createReadStream(from.file, { start: from.start, end: from.start + from.bytes - 1, highWaterMark: 1 << 20 });
 
-/** Copies local bytes to a host file (as `<to>.dcod-part`, renamed once whole); resolves their size and SHA-256. */
+/**
+ * Copies local bytes to a host file (as `<to>.dcod-part`, renamed over any file already there once whole),
+ * in a folder it makes if need be; resolves their size and SHA-256.
+ */
 export async function upload(runner: HostRunner, from: LocalBytes, to: string, opts: CopyOptions = {}): Promise<{ bytes: number; sha256: string }> {
   const m = meter(opts);
   await withHostFiles(runner, async (fs) => {
+    if (hostDirname(to) !== '') await fs.makeFolder(hostDirname(to));
     await pipeline(readLocal(from), m.tap, fs.write(`${to}.dcod-part`), ...(opts.signal ? [{ signal: opts.signal }] : []));
     await fs.rename(`${to}.dcod-part`, to);
   }).catch((err: unknown) => {

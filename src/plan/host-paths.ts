@@ -30,6 +30,15 @@ export function movingVmPath(machineFolder: string, datacenter: string, vm: stri
   return joinHostPath(machineFolder, `dcod-${datacenter}-${vm}.ova`);
 }
 
+/**
+ * The command that removes a file on the host its path is from: `del` through cmd.exe for a Windows path
+ * (a drive letter: the machine folder VirtualBox reports there), `rm` otherwise. A file already gone is
+ * no error for either.
+ */
+export function removeFileCommand(file: string): string[] {
+  return /^[A-Za-z]:[\\/]/.test(file) ? ['cmd', '/d', '/c', 'del', '/f', '/q', file] : ['rm', '-f', '--', file];
+}
+
 /** The volume a disk path holds, when it is one of this datacenter's (`…/dcod-<dc>/<name>.<vdi|vmdk>`). */
 export function volumeAt(location: string, datacenter: string): { readonly name: string; readonly format: Volume['format'] } | undefined {
   const parts = location.split(/[\\/]/);

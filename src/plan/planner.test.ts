@@ -239,7 +239,7 @@ describe('plan: exact commands', () => {
     expect(argv(p, 'vm/db/export@h1')).toEqual([`VBoxManage export ${db.uuid} --output ${MACHINE_FOLDER}/dcod-dc-db.ova`]);
     const copy = op(p, 'vm/db/transfer@h2');
     expect(isTransfer(copy) && copy.transfer).toEqual({ from: { host: 'h1', path: `${MACHINE_FOLDER}/dcod-dc-db.ova` }, to: { host: 'h2', path: 'D:\\VMs\\dcod-dc-db.ova' }, removeSource: true });
-    expect(argv(p, 'vm/db/create@h2').slice(0, 3)).toEqual(['VBoxManage import D:\\VMs\\dcod-dc-db.ova --vsys 0 --vmname db', 'VBoxManage modifyvm db --groups /dcod/dc', 'rm -f -- D:\\VMs\\dcod-dc-db.ova']);
+    expect(argv(p, 'vm/db/create@h2').slice(0, 3)).toEqual(['VBoxManage import D:\\VMs\\dcod-dc-db.ova --vsys 0 --vmname db', 'VBoxManage modifyvm db --groups /dcod/dc', 'cmd /d /c del /f /q D:\\VMs\\dcod-dc-db.ova']);
     expect(op(p, 'vm/db/delete@h1').dependsOn).toEqual(['vm/db/create@h2', 'vm/db/export@h1']);
   });
 });

@@ -111,7 +111,7 @@ class Host {
 
   run(argv: readonly string[]): void {
     // Removing a copied OVA: files outside VirtualBox's registry are not modelled.
-    if (argv[0] === 'rm') return;
+    if (argv[0] === 'rm' || argv[0] === 'cmd') return;
     if (argv[0] !== 'VBoxManage') throw new SimulationError(`not a VBoxManage command: ${argv.join(' ')}`);
     const [verb = '', ...rest] = argv.slice(1);
     switch (verb) {

@@ -12,7 +12,7 @@ import { vmNicMac } from '../overlay/names';
 import * as cmd from '../vbox/commands';
 import type { Chipset, NicAttachmentSpec, NicSettings } from '../vbox/commands';
 import { flattenSnapshots } from '../vbox/snapshot';
-import { movingVmPath } from './host-paths';
+import { movingVmPath, removeFileCommand } from './host-paths';
 import { hostOperation, opId, type OperationInput, type Step } from './operation';
 import type { Action, Command, Operation } from './plan';
 import type { Transfer, TransferOperation } from './transfer';
@@ -178,8 +178,7 @@ export function planVms(world: World): VmPlan {
       const transfer: Transfer = { from: { host: source.from.host, path: movingVmPath(world.hosts.get(source.from.host)!.machineFolder!, dc, t.vm.name) }, to: { host: t.host, path }, removeSource: true };
       chain.add('transfer', 'replace', `copy VM ${t.vm.name} from ${source.from.host} to ${t.host}`, `placement: ${source.from.host} → ${t.host}`, [], { deps: [source.exported], transfer });
       // The copied OVA has served once imported: it would otherwise stay in the host's machine folder for good.
-      // (Copies between hosts are POSIX-only, ../apply/transfer, so `rm` is there.)
-      make = [['VBoxManage', ...cmd.importAppliance(path, { vmName: ref })], ['VBoxManage', ...cmd.modifyVm(ref, { groups })], ['rm', '-f', '--', path]];
+      make = [['VBoxManage', ...cmd.importAppliance(path, { vmName: ref })], ['VBoxManage', ...cmd.modifyVm(ref, { groups })], removeFileCommand(path)];
       how = `moved from ${source.from.host}`;
       deps.push(transferId);
     } else if (t.origin?.kind === 'template') {
