@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { canonicalYaml, loadDocumentFile } from '../model/document-file';
 import { doc } from '../model/document.testkit';
 import type { Operation, Plan } from '../plan/plan';
 import { ApplyService, type ApplyProgress, type ApplyServiceDeps } from './apply-service';
-import { journalPath, readJournal } from './journal';
+import { COMPACT_ABOVE_BYTES, journalPath, lastOutcomes, readJournal } from './journal';
 
 const DOC = canonicalYaml(doc({ name: 'lab', switches: [{ name: 'front', vni: 5001 }], vms: [{ name: 'web1', nics: [{ switch: 'front' }] }], placement: { web1: 'h1' } }));
 
@@ -67,6 +67,24 @@ describe('ApplyService', () => {
     expect(await readFile(log, 'utf8')).toBe('createvm web1\nstartvm web1\n');
     const records = await readJournal(journalPath(file, 'lab'));
     expect(records.map((r) => r.type)).toEqual(['begin', 'op', 'op', 'op', 'op', 'end']);
+  });
+
+  it('compacts a journal grown past its bound before applying: the history left still gives status its answers', async () => {
+    const journal = journalPath(file, 'lab');
+    const old = (i: number) => {
+      const base = { planId: `old-${i}`, time: new Date(0).toISOString(), docVersion: 'v0' };
+      return [{ type: 'begin', datacenter: 'lab', operations: 1, ...base }, { type: 'op', op: 'vm/web1/start', state: 'done', resource: 'vm/web1', action: 'start', ...base }, { type: 'end', done: 1, failed: 0, skipped: 0, ...base }];
+    };
+    await mkdir(path.dirname(journal), { recursive: true });
+    await writeFile(journal, Array.from({ length: 5000 }, (_, i) => old(i).map((r) => `${JSON.stringify(r)}\n`).join('')).join(''));
+    expect((await stat(journal)).size).toBeGreaterThan(COMPACT_ABOVE_BYTES);
+    const plan: Plan = { datacenter: 'lab', operations: [{ ...op('switch/front/create', [['VBoxManage', 'createvm', 'x']]), resource: { kind: 'switch', name: 'front' } }], diagnostics: [] };
+    const { svc } = service(() => plan);
+    const view = await svc.makePlan(file);
+    expect((await svc.apply(file, view.planId)).ok).toBe(true);
+    const records = await readJournal(journal);
+    expect([...new Set(records.map((r) => r.planId))]).toEqual(['old-4999', view.planId]); // vm/web1's last apply, and this one
+    expect(lastOutcomes(records).get('vm/web1')).toMatchObject({ planId: 'old-4999', state: 'done' });
   });
 
   it('applies a datacenter once at a time across cores (two dcod processes): the second is told who holds it', async () => {

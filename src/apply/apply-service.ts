@@ -15,7 +15,7 @@ import type { Action, Operation, Plan, ResourceRef, Target } from '../plan/plan'
 import { modifyVm, setExtraData, vniOfIntnet } from '../vbox/commands';
 import { acquireApplyLock, applyLockHolder, type LockHolder } from './apply-lock';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './engine';
-import { doneOperations, journalPath, JournalWriter, lastOutcomes, readJournal, unfinishedApply, type UnfinishedApply } from './journal';
+import { compactJournal, doneOperations, journalPath, JournalWriter, lastOutcomes, readJournal, unfinishedApply, type UnfinishedApply } from './journal';
 import { planIdOf, PlanStore, type StoredPlan } from './plan-store';
 import { resourceStatus, type ResourceStatus } from './status';
 
@@ -169,15 +169,12 @@ export class ApplyService {
       throw new DcodError('INVALID_STATE', `${stored.file} changed since plan ${planId.slice(0, 12)} was made: make a new plan and review it`);
     }
     const datacenter = stored.plan.datacenter;
-    if (this.applying.has(datacenter)) throw new DcodError('INVALID_STATE', `datacenter ${datacenter} is being applied already; wait for it to finish`);
-    this.applying.add(datacenter);
-    let release: (() => Promise<void>) | undefined;
-    try {
-      // Another process (a second `dcod apply`, the app) may be applying it: their journals would interleave.
-      release = await acquireApplyLock(stored.file, datacenter, planId);
+    return this.exclusively(stored.file, datacenter, planId, async () => {
       await this.plans.persist(stored);
       const file = journalPath(stored.file, datacenter);
-      const alreadyDone = doneOperations(await readJournal(file), planId);
+      const records = await readJournal(file);
+      const alreadyDone = doneOperations(records, planId);
+      if (await compactJournal(file, records)) this.deps.log?.('info', 'core', `compacted the apply journal of ${datacenter}`);
       const journal = await JournalWriter.open(file);
       const progress = (op: Operation, state: ApplyProgress['state'], extra: Partial<ApplyProgress> = {}) =>
         this.deps.onProgress?.({
@@ -209,6 +206,21 @@ export class ApplyService {
       const { done, failed, skipped } = result.counts;
       this.deps.log?.(result.ok ? 'info' : 'error', 'core', `apply of ${datacenter} (plan ${planId.slice(0, 12)}): ${done} done, ${failed} failed, ${skipped} skipped`);
       return result;
+    });
+  }
+
+  /**
+   * Runs `work` as the only writer of a datacenter's hosts, journal and document: refused while this
+   * core applies it, and under the apply lock against other processes (a second `dcod apply`, the app),
+   * whose journals would otherwise interleave.
+   */
+  private async exclusively<T>(documentFile: string, datacenter: string, planId: string, work: () => Promise<T>): Promise<T> {
+    if (this.applying.has(datacenter)) throw new DcodError('INVALID_STATE', `datacenter ${datacenter} is being applied already; wait for it to finish`);
+    this.applying.add(datacenter);
+    let release: (() => Promise<void>) | undefined;
+    try {
+      release = await acquireApplyLock(documentFile, datacenter, planId);
+      return await work();
     } finally {
       await release?.();
       this.applying.delete(datacenter);
@@ -292,20 +304,23 @@ export class ApplyService {
       dependsOn: [],
     };
     const plan: Plan = { datacenter: dc, operations: [op], diagnostics: [] };
-    const journal = await JournalWriter.open(journalPath(loaded.file, dc));
     const body = { file: loaded.file, docVersion: loaded.version, destroy: false, plan, madeAt: observed.observedAt };
-    let result: ApplyResult;
-    try {
-      result = await applyPlan(plan, { planId: planIdOf(body), docVersion: loaded.version, journal, runnerFor: () => this.deps.runnerFor(host), vboxmanageFor: () => host.vboxmanage });
-    } finally {
-      await journal.close();
-    }
-    const outcome = result.outcomes[0];
-    if (outcome?.state === 'failed') throw new DcodError(outcome.error.code, outcome.error.message, { retryable: outcome.error.retryable, context: [...outcome.error.context] });
+    const planId = planIdOf(body);
+    return this.exclusively(loaded.file, dc, planId, async () => {
+      const journal = await JournalWriter.open(journalPath(loaded.file, dc));
+      let result: ApplyResult;
+      try {
+        result = await applyPlan(plan, { planId, docVersion: loaded.version, journal, runnerFor: () => this.deps.runnerFor(host), vboxmanageFor: () => host.vboxmanage });
+      } finally {
+        await journal.close();
+      }
+      const outcome = result.outcomes[0];
+      if (outcome?.state === 'failed') throw new DcodError(outcome.error.code, outcome.error.message, { retryable: outcome.error.retryable, context: [...outcome.error.context] });
 
-    const next: Datacenter = { ...doc, vms: [...doc.vms, adopted], placement: { ...doc.placement, [vmName]: hostName } };
-    const version = await saveDocumentFile(loaded.file, next);
-    this.deps.log?.('info', hostName, `VM ${vmName} adopted into ${dc}`);
-    return { vm: adopted, host: hostName, version, notes };
+      const next: Datacenter = { ...doc, vms: [...doc.vms, adopted], placement: { ...doc.placement, [vmName]: hostName } };
+      const version = await saveDocumentFile(loaded.file, next);
+      this.deps.log?.('info', hostName, `VM ${vmName} adopted into ${dc}`);
+      return { vm: adopted, host: hostName, version, notes };
+    });
   }
 }

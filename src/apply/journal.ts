@@ -5,11 +5,14 @@
  * `status` reads to say that a resource failed its last apply.
  *
  * Invariant: records of one plan appear in the order the engine saw them happen; a crash can leave at
- * most the last line torn, and readers skip a line they can't parse.
+ * most the last line torn, and readers skip a line they can't parse. Past COMPACT_ABOVE_BYTES an apply
+ * first rewrites it (atomically, under the apply lock) to the records that still say something, so a
+ * datacenter applied at every edit for months does not make each `status` read all of its history.
  */
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorInfo } from '../errors';
+import { writeFileAtomic } from '../fsx/atomic';
 import type { Action } from '../plan/plan';
 
 export type OperationState = 'started' | 'done' | 'failed';
@@ -149,4 +152,37 @@ export function lastOutcomes(records: readonly JournalRecord[]): Map<string, Las
     out.set(r.resource, { planId: r.planId, op: r.op, action: r.action, state: r.state, time: r.time, ...(r.error ? { error: r.error } : {}) });
   }
   return out;
+}
+
+/**
+ * The records that still say something, in their order: those of the last apply begun (`unfinishedApply`
+ * reads it), of every apply that never ended (a persisted plan can still be resumed), and of each
+ * resource's most recent apply (`lastOutcomes`). The rest only repeats history: all three readers give
+ * the same answers without it.
+ */
+export function liveRecords(records: readonly JournalRecord[]): JournalRecord[] {
+  const ended = new Set(records.flatMap((r) => (r.type === 'end' ? [r.planId] : [])));
+  const keep = new Set<string>();
+  const lastBegin = records.findLast((r) => r.type === 'begin');
+  if (lastBegin) keep.add(lastBegin.planId);
+  for (const r of records) if (r.type === 'begin' && !ended.has(r.planId)) keep.add(r.planId);
+  for (const o of lastOutcomes(records).values()) keep.add(o.planId);
+  return records.filter((r) => keep.has(r.planId));
+}
+
+/** Past this size, an apply compacts the journal before it writes to it. */
+export const COMPACT_ABOVE_BYTES = 1 << 20;
+
+/**
+ * Rewrites `file` (whose records are `records`) to its live ones, atomically, when it is over `aboveBytes`;
+ * says whether it did. Only under the apply lock: a writer holding the old file open would lose its lines.
+ */
+export async function compactJournal(file: string, records: readonly JournalRecord[], aboveBytes = COMPACT_ABOVE_BYTES): Promise<boolean> {
+  const size = await stat(file).then(
+    (st) => st.size,
+    () => 0,
+  );
+  if (size <= aboveBytes) return false;
+  await writeFileAtomic(file, liveRecords(records).map((r) => `${JSON.stringify(r)}\n`).join(''));
+  return true;
 }
