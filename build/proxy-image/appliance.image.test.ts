@@ -16,7 +16,7 @@ import { OVF_DISK_FORMAT, parseManifest, parseOvf } from '../../e2e/lab/vboxsim/
 import { readTar } from '../../e2e/lab/vboxsim/tar';
 import { bareKey, encodeApplianceConfig, proxyHostname } from '../../src/overlay/appliance';
 import { desiredFacts } from '../../src/overlay/facts';
-import { colonMac } from '../../src/overlay/names';
+import { colonMac, linkLocalOf } from '../../src/overlay/names';
 import { observeProxy } from '../../src/overlay/observe';
 import { hostSeen, overlayDoc, overlayPlacement } from '../../src/overlay/overlay.testkit';
 import { convergeScript } from '../../src/overlay/script';
@@ -169,6 +169,11 @@ describe.sequential('the dcod-proxy appliance', () => {
     expect((await sh('cat /sys/class/dmi/id/product_name')).trim()).toBe(PROXY_PRODUCT);
     expect(await sh('ip -4 -o addr show dev nic1')).toContain(`inet ${UNDERLAY_ADDRESS}/24`);
     expect(await sh('ip -4 route show default')).toContain(`default via ${UNDERLAY_GATEWAY} dev nic1`);
+    // DCoD's way in on a real LAN: the EUI-64 link-local address of nic1's MAC, usable at once (no DAD).
+    const ll = await sh('ip -6 -o addr show dev nic1 scope link');
+    expect(ll).toContain(`inet6 ${linkLocalOf(proxyConfig().underlay.mac)}/64`);
+    expect(ll).not.toMatch(/tentative|dadfailed/);
+    expect((await sh('cat /proc/sys/net/ipv6/conf/nic1/dad_transmits')).trim()).toBe('0');
     const macs = nicMacs(proxyConfig());
     for (const [i, mac] of macs.entries()) expect((await sh(`cat /sys/class/net/nic${i + 1}/address`)).trim()).toBe(mac.toLowerCase());
     expect(await sh('ip -4 -o addr show dev nic2')).toBe('');

@@ -197,20 +197,27 @@ function proxyBoot(config: SimConfig, env: NodeJS.ProcessEnv): number {
   const log = path.join(dir, 'console.log');
   const oem = fs.readFileSync(path.join(dir, 'dmi', 'oem-strings'), 'utf8').split('\n').filter(Boolean);
   const cfg = decodeApplianceConfig(oem);
+  if (cfg) {
+    const sshDir = path.join(dir, 'ssh');
+    fs.mkdirSync(sshDir, { recursive: true });
+    startSshd(sshDir, cfg, log);
+  }
+  // As the appliance's networkd (IPv6DuplicateAddressDetection=0): nic1's link-local address, DCoD's
+  // way in, is usable as soon as the link is up, not after a second or two of duplicate detection.
+  fs.writeFileSync('/proc/sys/net/ipv6/conf/nic1/dad_transmits', '0');
+  spawnSync('ip', ['link', 'set', 'nic1', 'up']);
   if (!cfg) {
-    process.stdout.write('proxy-boot: no dcod-config OEM string; nothing to configure\n');
+    // As the appliance: nobody can log in, but DHCP on nic1 still shows the VM on the LAN.
+    detached(udhcpcArgv(config, uuid, 'nic1', false), log);
+    process.stdout.write('proxy-boot: no dcod-config OEM string; underlay nic1 by DHCP\n');
     return 0;
   }
-  spawnSync('ip', ['link', 'set', 'nic1', 'up']);
   if ('address' in cfg.underlay) {
     execFileSync('ip', ['addr', 'add', cfg.underlay.address, 'dev', 'nic1']);
     if (cfg.underlay.gateway) execFileSync('ip', ['route', 'add', 'default', 'via', cfg.underlay.gateway, 'dev', 'nic1']);
   } else {
     detached(udhcpcArgv(config, uuid, 'nic1', false), log);
   }
-  const sshDir = path.join(dir, 'ssh');
-  fs.mkdirSync(sshDir, { recursive: true });
-  startSshd(sshDir, cfg, log);
   process.stdout.write(`proxy-boot: ${cfg.hostname} up, sshd on nic1\n`);
   return 0;
 }

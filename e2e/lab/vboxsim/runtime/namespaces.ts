@@ -130,7 +130,9 @@ export function namespaceRuntime(config: SimConfig): VmRuntime {
         lines.push(`link add ${hostIfName(m.uuid, slot)} type veth peer name nic${slot} netns ${ns}`);
       }
       ipBatch(lines);
-      const guestLines = ['link set lo up', ...slots.flatMap((s) => [`link set nic${s} address ${macWithColons((m.nics[s - 1] as Nic).mac)}`, `link set nic${s} up`])];
+      // The guest's system brings its NICs up; the appliance's boot does it for its LAN NIC (nic1) itself.
+      const appliance = isProxyAppliance(m.extradata);
+      const guestLines = ['link set lo up', ...slots.flatMap((s) => [`link set nic${s} address ${macWithColons((m.nics[s - 1] as Nic).mac)}`, ...(appliance && s === 1 ? [] : [`link set nic${s} up`])])];
       ip(['-n', ns, '-batch', '-'], `${guestLines.join('\n')}\n`);
       const links = slots.map((s) => wire(m, s));
       const dir = guestDir(config, m.uuid);
@@ -139,7 +141,7 @@ export function namespaceRuntime(config: SimConfig): VmRuntime {
       writeGuestDmi(path.join(dir, 'dmi'), guestDmi(m, config.version, config.revision));
       const env = { ...process.env, DCOD_SIM_VM: m.uuid };
       const pids: number[] = [];
-      if (isProxyAppliance(m.extradata)) {
+      if (appliance) {
         // The appliance boots from its own disk: its boot program reads the firmware tables only.
         const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, process.argv[1] as string], {
           env: { ...env, DCOD_SIM_GUEST: 'proxy-boot' },
