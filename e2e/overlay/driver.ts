@@ -110,13 +110,13 @@ export interface Observation {
 }
 
 /** The runner into a host's proxy, for the proxy VM observed there. */
-export async function proxyRunnerOf(ol: OverlayLab, seen: ObservedHost, datacenter: string, attempts = 2): Promise<HostRunner | undefined> {
+export async function proxyRunnerOf(ol: OverlayLab, seen: ObservedHost, datacenter: string, patient = false): Promise<HostRunner | undefined> {
   const vm = ownedVm(seen, datacenter, 'proxy');
   const mac = vm?.nics.find((n) => n.slot === 1)?.mac;
   if (!vm || !mac) return undefined;
   return proxyRunner(
     { host: seen.host, hostAddress: host(ol, seen.host).info.address, vmUuid: vm.uuid, underlayMac: mac },
-    { key: ol.key, knownHostsDir: path.join(ol.configDir, 'known_hosts'), connectAttempts: attempts },
+    { key: ol.key, knownHostsDir: path.join(ol.configDir, 'known_hosts'), patient },
   );
 }
 
@@ -149,7 +149,7 @@ export async function apply(ol: OverlayLab, datacenter: string, operations: read
         else {
           const seen = await observeHost(op.target.host, host(ol, op.target.host).runner);
           // Right after a start the appliance is still booting: be patient.
-          const r = await proxyRunnerOf(ol, seen, datacenter, 7);
+          const r = await proxyRunnerOf(ol, seen, datacenter, true);
           if (!r) throw new Error(`${op.id}: no proxy VM on ${op.target.host}`);
           runner = r;
           close = () => r.close();

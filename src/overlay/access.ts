@@ -47,9 +47,15 @@ export interface ProxyAccessOptions {
   readonly knownHostsDir: string;
   /** The local interfaces (os.networkInterfaces() by default). */
   readonly interfaces?: NodeJS.Dict<NetworkInterfaceInfo[]>;
-  /** Connection attempts (with doubling backoff from 500 ms): more right after the proxy was started. */
-  readonly connectAttempts?: number;
+  /**
+   * Keep trying for about half a minute, as right after the proxy was started: it may still be booting.
+   * Tries come every 2 s at most, so a proxy is reached within 2 s of its sshd starting to listen.
+   */
+  readonly patient?: boolean;
 }
+
+/** Connection attempts into a proxy: 2 at once; patient, 0.25 + 0.5 + 1 + 2 × 14 s of waits between 18. */
+const PROXY_CONNECT = { backoffMs: 250, maxBackoffMs: 2_000, quick: 2, patient: 18 } as const;
 
 export interface ProxyTarget {
   readonly host: string;
@@ -77,6 +83,13 @@ export async function proxyRunner(target: ProxyTarget, opts: ProxyAccessOptions)
   const knownHosts = await KnownHosts.open(path.join(opts.knownHostsDir, `${target.vmUuid}.known_hosts`));
   return new SshRunner(
     { host: proxyAddress(target, opts.interfaces), port: 22, username: 'root', auth: { kind: 'key', privateKey: opts.key.privateKey }, shell: 'posix' },
-    { knownHosts, hostKeyPolicy: 'pin-on-first-use', connectAttempts: opts.connectAttempts ?? 2, backoffMs: 500, connectTimeoutMs: 5_000 },
+    {
+      knownHosts,
+      hostKeyPolicy: 'pin-on-first-use',
+      connectAttempts: opts.patient ? PROXY_CONNECT.patient : PROXY_CONNECT.quick,
+      backoffMs: PROXY_CONNECT.backoffMs,
+      maxBackoffMs: PROXY_CONNECT.maxBackoffMs,
+      connectTimeoutMs: 5_000,
+    },
   );
 }

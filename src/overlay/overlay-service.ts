@@ -107,7 +107,7 @@ export class OverlayService {
     const mac = vm.nics.find((n) => n.slot === UNDERLAY_SLOT)?.mac;
     if (mac === undefined) throw new DcodError('INVALID_STATE', `the overlay proxy on ${host} has no LAN NIC`);
     // Patient: the proxy may still be booting.
-    return this.runner({ host, hostAddress: inv.address, vmUuid: vm.uuid, underlayMac: mac }, vm.stateChangedMs, 7);
+    return this.runner({ host, hostAddress: inv.address, vmUuid: vm.uuid, underlayMac: mac }, vm.stateChangedMs, true);
   }
 
   /**
@@ -116,9 +116,9 @@ export class OverlayService {
    * its previous boot is dead, and would only be found so by keepalives half a minute later. Runners of
    * that VM's earlier boots are closed.
    */
-  private async runner(target: ProxyTarget, bootedMs: number | undefined, attempts = 2): Promise<SshRunner> {
+  private async runner(target: ProxyTarget, bootedMs: number | undefined, patient = false): Promise<SshRunner> {
     const vm = `${target.vmUuid}/${target.underlayMac}/`;
-    const id = `${vm}${bootedMs ?? ''}/${attempts}`;
+    const id = `${vm}${bootedMs ?? ''}/${patient}`;
     const known = this.runners.get(id);
     if (known) return known;
     for (const [other, r] of this.runners) {
@@ -127,7 +127,7 @@ export class OverlayService {
         void r.close();
       }
     }
-    const r = await proxyRunner(target, { key: this.key, knownHostsDir: path.join(this.deps.configDir, 'overlay', 'known_hosts'), connectAttempts: attempts });
+    const r = await proxyRunner(target, { key: this.key, knownHostsDir: path.join(this.deps.configDir, 'overlay', 'known_hosts'), patient });
     this.runners.set(id, r);
     return r;
   }

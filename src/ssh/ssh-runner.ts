@@ -32,7 +32,9 @@ export interface SshRunnerOptions {
   readonly keepaliveMs?: number;
   /** Connection attempts per call before giving up on an unreachable host. */
   readonly connectAttempts?: number;
+  /** The wait after the first failed attempt; it doubles after each, up to `maxBackoffMs` if given. */
   readonly backoffMs?: number;
+  readonly maxBackoffMs?: number;
 }
 
 /** `sock` is ours, not ssh2's: once ended, ssh2's own destroy() no longer reaches a socket whose peer vanished. */
@@ -261,7 +263,7 @@ export class SshRunner implements StreamingRunner {
       } catch (err) {
         if (!(err instanceof DcodError) || !err.retryable || attempt >= attempts || this.closing) throw err;
         await new Promise((r) => setTimeout(r, delay));
-        delay *= 2;
+        delay = Math.min(delay * 2, this.opts.maxBackoffMs ?? Infinity);
       }
     }
   }
