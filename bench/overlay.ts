@@ -92,12 +92,17 @@ function hopChain(lab: string, n: number): { client: string; server: string; add
   return { client, server, address };
 }
 
-/** Gbit/s received by the server, one iperf3 run from `client` to `server` at `address`. */
+/**
+ * Gbit/s received by the server, one iperf3 run from `client` to `server` at `address`. Both ends run on
+ * CPU 0, and with them the softirq work of every hop (a veth delivers on the sending CPU): the figure is
+ * what one core can push through the path. Left to the scheduler, the same path gave 26 or 63 Gbit/s
+ * from one run to the next, as the ends and the softirq work fell on one core or split over both.
+ */
 function iperf(client: string, server: string, address: string): number {
-  const srv = spawnSync('ip', ['netns', 'exec', server, 'iperf3', '-s', '-1', '-D', '-B', address], { encoding: 'utf8' });
+  const srv = spawnSync('ip', ['netns', 'exec', server, 'iperf3', '-s', '-1', '-D', '-B', address, '-A', '0'], { encoding: 'utf8' });
   if (srv.status !== 0) throw new Error(`iperf3 server: ${srv.stderr}`);
   spawnSync('sleep', ['0.5']);
-  const r = spawnSync('ip', ['netns', 'exec', client, 'iperf3', '-c', address, '-t', String(SECONDS), '-J'], { encoding: 'utf8', timeout: (SECONDS + 20) * 1000 });
+  const r = spawnSync('ip', ['netns', 'exec', client, 'iperf3', '-c', address, '-t', String(SECONDS), '-J', '-A', '0'], { encoding: 'utf8', timeout: (SECONDS + 20) * 1000 });
   if (r.status !== 0) throw new Error(`iperf3 to ${address}: ${r.stdout.slice(-500)}${r.stderr}`);
   return (JSON.parse(r.stdout) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
 }
