@@ -173,7 +173,7 @@ describe.sequential('the dcod-proxy appliance', () => {
     const ll = await sh('ip -6 -o addr show dev nic1 scope link');
     expect(ll).toContain(`inet6 ${linkLocalOf(proxyConfig().underlay.mac)}/64`);
     expect(ll).not.toMatch(/tentative|dadfailed/);
-    expect((await sh('cat /proc/sys/net/ipv6/conf/nic1/dad_transmits')).trim()).toBe('0');
+    expect((await sh('cat /proc/sys/net/ipv6/conf/nic1/accept_dad')).trim()).toBe('0');
     const macs = nicMacs(proxyConfig());
     for (const [i, mac] of macs.entries()) expect((await sh(`cat /sys/class/net/nic${i + 1}/address`)).trim()).toBe(mac.toLowerCase());
     expect(await sh('ip -4 -o addr show dev nic2')).toBe('');

@@ -202,9 +202,9 @@ function proxyBoot(config: SimConfig, env: NodeJS.ProcessEnv): number {
     fs.mkdirSync(sshDir, { recursive: true });
     startSshd(sshDir, cfg, log);
   }
-  // As the appliance's networkd (IPv6DuplicateAddressDetection=0): nic1's link-local address, DCoD's
-  // way in, is usable as soon as the link is up, not after a second or two of duplicate detection.
-  fs.writeFileSync('/proc/sys/net/ipv6/conf/nic1/dad_transmits', '0');
+  // As the appliance's dcod-boot: no duplicate address detection, so nic1's link-local address, DCoD's
+  // way in, is usable as soon as the link is up, not after a second or two.
+  fs.writeFileSync('/proc/sys/net/ipv6/conf/nic1/accept_dad', '0');
   spawnSync('ip', ['link', 'set', 'nic1', 'up']);
   if (!cfg) {
     // As the appliance: nobody can log in, but DHCP on nic1 still shows the VM on the LAN.
