@@ -4,6 +4,7 @@
  * each volume's disk is streamed down the same way. Hosts work in parallel, one file at a time each.
  * A file whose recorded checksum still matches what is on disk from an earlier run is not fetched again.
  */
+import { untilAborted } from '../concurrency/until-aborted';
 import { DcodError, withContext } from '../errors';
 import type { HostRunner } from '../hosts/runner';
 import { canonicalYaml, loadDocumentFile } from '../model/document-file';
@@ -15,7 +16,7 @@ import { archiveTarget } from './archive-target';
 import { folderTarget } from './bundle-target';
 import { ARCHIVE_EXTENSION, BUNDLE_FORMAT, DOCUMENT, type BundleFile, type BundleManifest, type BundleVm } from './manifest';
 import { ProgressMeter, type BundleProgress } from './progress';
-import { HostWork, untilAborted } from './host-work';
+import { HostWork } from './host-work';
 import { download, removeHostFile } from './remote-files';
 
 export interface ExportOptions {

@@ -45,13 +45,3 @@ export class HostWork {
     this.check();
   }
 }
-
-/** `work`, or the error `aborted` makes as soon as `signal` aborts (the work is left to end by itself: what it does must be harmless to let run). */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal, aborted: () => Error): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(aborted());
-    if (signal.aborted) abort();
-    signal.addEventListener('abort', abort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
-  });
-}

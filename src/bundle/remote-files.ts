@@ -13,13 +13,13 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SFTPWrapper } from 'ssh2';
+import { untilAborted } from '../concurrency/until-aborted';
 import { DcodError } from '../errors';
 import type { ExecOptions, HostRunner } from '../hosts/runner';
 import { quotePosixArg } from '../shell/quote';
 import type { SshRunner } from '../ssh/ssh-runner';
 import type { ChunkSink } from './file-sink';
 import { pipelinedCopy, type RandomReader } from './pipelined-copy';
-import { untilAborted } from './host-work';
 import { firstLine, streamCopy } from './stream-copy';
 
 interface RemoteFs {
