@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseShowVmInfo } from '../vbox/showvminfo';
-import { hostPath, proxyVmProblems } from './install';
+import { proxyVmProblems } from './install';
 
 /** showvminfo --machinereadable of a VM with `enabled` of `slots` NICs attached. */
 function vm(chipset: string, slots: number, enabled: number): string {
@@ -20,12 +20,5 @@ describe('proxyVmProblems', () => {
       'its DMI system product is unset, not dcod-proxy',
     ]);
     expect(proxyVmProblems(parseShowVmInfo(vm('ich9', 36, 35)), 'VirtualBox')).toEqual(['it has 35 network adapters enabled, not 36', 'its DMI system product is "VirtualBox", not dcod-proxy']);
-  });
-});
-
-describe('hostPath', () => {
-  it("drops the slash SFTP puts before a Windows drive, and leaves POSIX paths alone", () => {
-    expect(hostPath('/C:/Users/me/.dcod/appliance')).toBe('C:/Users/me/.dcod/appliance');
-    expect(hostPath('/home/me/.dcod/appliance')).toBe('/home/me/.dcod/appliance');
   });
 });

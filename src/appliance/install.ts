@@ -13,7 +13,7 @@ import type { SFTPWrapper } from 'ssh2';
 import { DcodError, withContext } from '../errors';
 import { defaultVBoxManage } from '../hosts/observe';
 import type { HostRunner } from '../hosts/runner';
-import { sftpMakeFolder } from '../bundle/remote-files';
+import { hostPath, sftpMakeFolder } from '../bundle/remote-files';
 import { DMI_SYSTEM_PRODUCT } from '../overlay/appliance';
 import { PROXY_CHIPSET, PROXY_PRODUCT } from '../overlay/names';
 import * as vbox from '../vbox/commands';
@@ -72,11 +72,6 @@ export function proxyVmProblems(info: VmInfo, product: string | undefined): stri
   if (nics !== NIC_COUNT) problems.push(`it has ${nics} network adapter${nics === 1 ? '' : 's'} enabled, not ${NIC_COUNT}`);
   if (product !== PROXY_PRODUCT) problems.push(`its DMI system product is ${product === undefined ? 'unset' : JSON.stringify(product)}, not ${PROXY_PRODUCT}`);
   return problems;
-}
-
-/** SFTP paths on Windows' OpenSSH read `/C:/Users/…`; VBoxManage there wants `C:/Users/…`. */
-export function hostPath(sftpPath: string): string {
-  return /^\/[A-Za-z]:/.test(sftpPath) ? sftpPath.slice(1) : sftpPath;
 }
 
 function sftpCall<T>(what: string, call: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {

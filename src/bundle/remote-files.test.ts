@@ -6,7 +6,7 @@ import type { SFTPWrapper } from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileSink } from './file-sink';
 import { pipelinedCopy } from './pipelined-copy';
-import { hostDirname, sftpMakeFolder, sftpOpen, sftpPath } from './remote-files';
+import { hostPath, sftpMakeFolder, sftpOpen, sftpPath } from './remote-files';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'dcod-remote-files-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -61,10 +61,9 @@ describe('host paths over SFTP', () => {
     expect(sftpPath('/home/me/a.ova')).toBe('/home/me/a.ova');
   });
 
-  it('find the folder of a file whichever separator the host uses', () => {
-    expect(hostDirname('C:\\Users\\me\\a.ova')).toBe('C:\\Users\\me');
-    expect(hostDirname('/home/me/a.ova')).toBe('/home/me');
-    expect(hostDirname('a.ova')).toBe('');
+  it("drop the slash SFTP puts before a Windows drive on the way back, and leave POSIX paths alone", () => {
+    expect(hostPath('/C:/Users/me/.dcod/appliance')).toBe('C:/Users/me/.dcod/appliance');
+    expect(hostPath('/home/me/.dcod/appliance')).toBe('/home/me/.dcod/appliance');
   });
 
   it('make a missing folder from the deepest one that exists, never touching those above', async () => {

@@ -16,6 +16,7 @@ import type { SFTPWrapper } from 'ssh2';
 import { untilAborted } from '../concurrency/until-aborted';
 import { DcodError } from '../errors';
 import type { ExecOptions, HostRunner } from '../hosts/runner';
+import { hostDirname, isWindowsPath } from '../plan/host-paths';
 import { quotePosixArg } from '../shell/quote';
 import type { SshRunner } from '../ssh/ssh-runner';
 import type { ChunkSink } from './file-sink';
@@ -57,7 +58,12 @@ export async function sftpOpen(s: Pick<SFTPWrapper, 'open' | 'fstat' | 'read' | 
  * answers); a POSIX path is already one.
  */
 export function sftpPath(hostPath: string): string {
-  return /^[A-Za-z]:[\\/]/.test(hostPath) ? `/${hostPath.replace(/\\/g, '/')}` : hostPath;
+  return isWindowsPath(hostPath) ? `/${hostPath.replace(/\\/g, '/')}` : hostPath;
+}
+
+/** The other way: SFTP's `/C:/Users/…` is `C:/Users/…` to VBoxManage there; a POSIX path stays as it is. */
+export function hostPath(sftpPath: string): string {
+  return /^\/[A-Za-z]:/.test(sftpPath) ? sftpPath.slice(1) : sftpPath;
 }
 
 /** SFTP's status for a path that is not there. */
@@ -118,11 +124,6 @@ const localFs: RemoteFs = {
 export async function withHostFiles<T>(runner: HostRunner, work: (fs: RemoteFs) => Promise<T>): Promise<T> {
   if ('sftp' in runner && typeof (runner as SftpCapable).sftp === 'function') return (runner as SftpCapable).sftp((s) => work(sftpFs(s)));
   return work(localFs);
-}
-
-/** The folder a host path is in ('' for a bare name), whichever separator the host uses. */
-export function hostDirname(file: string): string {
-  return file.slice(0, Math.max(0, file.lastIndexOf('/'), file.lastIndexOf('\\')));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { movingVmPath, removeFileCommand } from './host-paths';
+import { hostDirname, movingVmPath, removeFileCommand } from './host-paths';
 
 describe('host paths', () => {
   it('keep the separator of the machine folder they are built on', () => {
@@ -11,5 +11,11 @@ describe('host paths', () => {
     expect(removeFileCommand('/home/me/VirtualBox VMs/dcod-dc-web.ova')).toEqual(['rm', '-f', '--', '/home/me/VirtualBox VMs/dcod-dc-web.ova']);
     expect(removeFileCommand('C:\\Users\\me\\dcod-dc-web.ova')).toEqual(['cmd', '/d', '/c', 'del', '/f', '/q', 'C:\\Users\\me\\dcod-dc-web.ova']);
     expect(removeFileCommand('d:/vms/dcod-dc-web.ova')[0]).toBe('cmd');
+  });
+
+  it('find the folder of a file whichever separator the host uses', () => {
+    expect(hostDirname('C:\\Users\\me\\a.ova')).toBe('C:\\Users\\me');
+    expect(hostDirname('/home/me/a.ova')).toBe('/home/me');
+    expect(hostDirname('a.ova')).toBe('');
   });
 });

@@ -7,6 +7,16 @@
  */
 import type { Volume } from '../model/document';
 
+/** Whether a host path is a Windows one: it starts with a drive letter (`C:\…`, `C:/…`). */
+export function isWindowsPath(file: string): boolean {
+  return /^[A-Za-z]:[\\/]/.test(file);
+}
+
+/** The folder a host path is in ('' for a bare name), whichever separator the host uses. */
+export function hostDirname(file: string): string {
+  return file.slice(0, Math.max(0, file.lastIndexOf('/'), file.lastIndexOf('\\')));
+}
+
 /** Joins with the separator the folder already uses (`\` for a Windows path, `/` otherwise). */
 export function joinHostPath(folder: string, ...parts: string[]): string {
   const sep = folder.includes('\\') && !folder.includes('/') ? '\\' : '/';
@@ -36,7 +46,7 @@ export function movingVmPath(machineFolder: string, datacenter: string, vm: stri
  * no error for either.
  */
 export function removeFileCommand(file: string): string[] {
-  return /^[A-Za-z]:[\\/]/.test(file) ? ['cmd', '/d', '/c', 'del', '/f', '/q', file] : ['rm', '-f', '--', file];
+  return isWindowsPath(file) ? ['cmd', '/d', '/c', 'del', '/f', '/q', file] : ['rm', '-f', '--', file];
 }
 
 /** The volume a disk path holds, when it is one of this datacenter's (`…/dcod-<dc>/<name>.<vdi|vmdk>`). */
