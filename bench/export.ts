@@ -22,8 +22,7 @@ import { createService } from '../src/api/service';
 import type { LabInfo } from '../e2e/lab/lab';
 import { labPaths } from '../e2e/lab/plan';
 import { sshHost } from '../e2e/support/lab';
-import { download } from '../src/bundle/remote-files';
-import { fileSink } from '../src/bundle/file-sink';
+import { download, intoFile } from '../src/bundle/remote-files';
 import { KnownHosts } from '../src/ssh/known-hosts';
 import { SshRunner } from '../src/ssh/ssh-runner';
 import { benchInLab, median, printRows, timed } from './support';
@@ -133,7 +132,7 @@ async function measure(lab: LabInfo): Promise<void> {
       const disk = `${(await on('printf %s "$HOME"')).trim()}/big.vdi`;
       const copied = path.join(dir, 'copy.vdi');
       for (let round = 0; round < ROUNDS; round++) {
-        const copy = await timed(() => download(runner, disk, async () => ({ sink: fileSink(copied), commit: async () => undefined })));
+        const copy = await timed(() => download(runner, disk, intoFile(copied)));
         await rm(copied, { force: true });
         const sftp = await timed(async () => sftpGet(lab, 'big.vdi', copied));
         await rm(copied, { force: true });

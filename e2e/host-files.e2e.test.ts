@@ -1,15 +1,14 @@
 /**
- * Host file work as a Windows host gets it — SFTP for everything, not `mkdir`/`rm` — against a lab host's
- * real sshd: the runner says its shell is cmd, so every path below takes the SFTP branch. (Only the path
- * form differs on Windows, and `sftpPath` is unit-tested for that.)
+ * Host file work as a Windows host gets it — SFTP for everything, downloads included — against a lab
+ * host's real sshd: the runner says its shell is cmd, so no POSIX command is used. (Only the path form
+ * differs on Windows, and `sftpPath` is unit-tested for that.)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileSink } from '../src/bundle/file-sink';
-import { download, removeHostFile, upload } from '../src/bundle/remote-files';
+import { download, intoFile, removeHostFile, upload } from '../src/bundle/remote-files';
 import { KnownHosts } from '../src/ssh/known-hosts';
 import { SshRunner } from '../src/ssh/ssh-runner';
 import { currentLab } from './support/lab';
@@ -47,7 +46,7 @@ describe('host files over SFTP (a Windows host\'s way)', () => {
       expect((await shell.run(['ls', '-A', `${dir}/a/b`])).stdout).toBe('disk.ova\n'); // no .dcod-part left
 
       const back = path.join(local, 'back');
-      const got = await download(sftpOnly, target, async () => ({ sink: fileSink(back), commit: async () => undefined }));
+      const got = await download(sftpOnly, target, intoFile(back));
       expect(got).toEqual(sent);
       expect(Buffer.compare(await readFile(back), bytes)).toBe(0);
 

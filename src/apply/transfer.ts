@@ -9,8 +9,7 @@
 import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileSink } from '../bundle/file-sink';
-import { download, removeHostFile, upload } from '../bundle/remote-files';
+import { download, intoFile, removeHostFile, upload } from '../bundle/remote-files';
 import type { HostRunner } from '../hosts/runner';
 import type { Transfer } from '../plan/transfer';
 
@@ -31,7 +30,7 @@ export async function carryOutTransfer(t: Transfer, ctx: TransferContext): Promi
     let local = t.from.path;
     if (t.from.host) {
       local = path.join(dir, 'file');
-      await download(await runner(t.from.host), t.from.path, async () => ({ sink: fileSink(local), commit: async () => undefined }));
+      await download(await runner(t.from.host), t.from.path, intoFile(local));
     }
     if (t.to.host) await upload(await runner(t.to.host), { file: local, start: 0, bytes: (await stat(local)).size }, t.to.path);
     else await copyFile(local, t.to.path);

@@ -19,7 +19,7 @@ import type { ExecOptions, HostRunner } from '../hosts/runner';
 import { hostDirname, isWindowsPath } from '../plan/host-paths';
 import { quotePosixArg } from '../shell/quote';
 import type { SshRunner } from '../ssh/ssh-runner';
-import type { ChunkSink } from './file-sink';
+import { fileSink, type ChunkSink } from './file-sink';
 import { pipelinedCopy, type RandomReader } from './pipelined-copy';
 import { firstLine, streamCopy } from './stream-copy';
 
@@ -83,18 +83,9 @@ export async function sftpMakeFolder(s: Pick<SFTPWrapper, 'stat' | 'mkdir'>, dir
 const sftpFs = (s: SFTPWrapper): RemoteFs => ({
   open: (file) => sftpOpen(s, sftpPath(file)),
   write: (file) => s.createWriteStream(sftpPath(file)),
-  rename: async (from, to) => {
-    const [a, b] = [sftpPath(from), sftpPath(to)];
-    try {
-      // OpenSSH's posix-rename (Windows' OpenSSH has it too) replaces the target in one step.
-      await call<void>((cb) => s.ext_openssh_rename(a, b, (err) => cb(err, undefined)));
-    } catch (err) {
-      if (!/does not support/.test((err as Error).message)) throw err;
-      // Plain SFTP rename refuses to replace a file: the old one goes first.
-      await call<void>((cb) => s.unlink(b, (e) => cb(e, undefined))).catch(() => undefined);
-      await call<void>((cb) => s.rename(a, b, (e) => cb(e, undefined)));
-    }
-  },
+  // OpenSSH's posix-rename (Windows' OpenSSH has it too) replaces the target in one step, where plain
+  // SFTP rename refuses to.
+  rename: (from, to) => call<void>((cb) => s.ext_openssh_rename(sftpPath(from), sftpPath(to), (err) => cb(err, undefined))),
   remove: (file) =>
     call<void>((cb) => s.unlink(sftpPath(file), (err) => cb(err, undefined))).catch((err: { code?: number }) => {
       if (err.code !== NO_SUCH_FILE) throw err;
@@ -127,16 +118,10 @@ export async function withHostFiles<T>(runner: HostRunner, work: (fs: RemoteFs) 
 }
 
 /**
- * Removes a host's file if it is there. On a POSIX host it is one `rm -f` (it takes `opts`' timeout and
- * cancel); on any other it goes over SFTP.
+ * Removes a host's file if it is there, over SFTP (on the local host, its file system): the same on every
+ * host. Given up on `opts`' cancel or timeout: after a cut link SFTP would wait for the keepalive.
  */
 export async function removeHostFile(runner: HostRunner, file: string, opts: Pick<ExecOptions, 'signal' | 'timeoutMs'> = {}): Promise<void> {
-  if (runner.shell === 'posix') {
-    const res = await runner.run(['rm', '-f', '--', file], opts);
-    if (res.code !== 0) throw new DcodError('FILE_ERROR', `removing ${file}: ${res.stderr.trim() || `exit ${res.code}`}`, { retryable: true });
-    return;
-  }
-  // The same bounds as the command's: after a cut link SFTP would wait for the keepalive to give up.
   const bounds = [opts.signal, opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs)].filter((s) => s !== undefined);
   const removing = withHostFiles(runner, (fs) => fs.remove(file));
   const gaveUp = () => (opts.signal?.aborted ? new DcodError('BAD_REQUEST', `removing ${file}: cancelled`, { retryable: true }) : new DcodError('TIMEOUT', `removing ${file}: no answer from the host`, { retryable: true }));
@@ -170,6 +155,11 @@ function meter(opts: CopyOptions): { tap: Transform; digest: () => string; bytes
 export interface Landing {
   readonly sink: ChunkSink;
   commit(got: { bytes: number; sha256: string }): Promise<void>;
+}
+
+/** Where a download lands when it is just a file here: written and hashed into `file`, nothing to commit. */
+export function intoFile(file: string): () => Promise<Landing> {
+  return async () => ({ sink: fileSink(file), commit: async () => undefined });
 }
 
 type OutputReader = HostRunner & Pick<SshRunner, 'readOutput'>;
